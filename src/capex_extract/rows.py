@@ -1,0 +1,98 @@
+"""Row types of the output tables. Their Arrow schemas live in ``writers.py``."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Amount:
+    doc: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    amount_low: float
+    amount_high: float
+    currency: str
+    qualifier: str | None
+    metric: str
+    entity: str | None
+    period: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    usd_low: float | None
+    usd_high: float | None
+    fx_rate: float | None
+    fx_year: int | None
+    sentence: str
+    rule: str
+
+
+@dataclass
+class GpuCount:
+    doc: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    count_low: int
+    count_high: int
+    qualifier: str | None
+    chip: str | None
+    entity: str | None
+    period: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    sentence: str
+    rule: str
+
+
+@dataclass
+class DateMention:
+    doc: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    value: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    precision: str
+    relative: bool
+    sentence: str
+    rule: str
+
+
+@dataclass
+class Document:
+    doc: str
+    doc_id: str
+    path: str
+    title: str | None
+    url: str | None
+    published: dt.date | None
+    reference_date: dt.date | None
+    reference_year: int | None
+    reference_source: str
+    encoding: str
+    n_chars: int
+    n_amounts: int = 0
+    n_gpu_counts: int = 0
+    n_dates: int = 0
+
+
+@dataclass
+class InputError:
+    path: str
+    line: int | None
+    reason: str
+
+
+@dataclass
+class Extraction:
+    """What one text yields: the rows ``capex extract`` writes for it."""
+
+    amounts: list[Amount] = field(default_factory=list)
+    gpu_counts: list[GpuCount] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)

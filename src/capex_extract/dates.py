@@ -1,0 +1,816 @@
+"""Dates and date periods in normalised Japanese news text.
+
+``find_dates`` finds calendar expressions (2025年1月21日, 2024年第4四半期, 2025年度,
+2025 年上半期, 2024 年末), dates without a year (3月7日, 27日), relative words (今年, 昨年末,
+来週の金曜日, 3日前, 今後4年間) and numeric dates (2025/3/7), resolves each against a
+:class:`Reference` and returns non-overlapping :class:`DateMatch` rows, left to right.
+
+Resolution looks back, as news reports do: a date without a year goes in the reference's
+year unless that puts it more than about six months after the reference, then in the year
+before; a bare day of the month (27日) is the last such day on or before the reference.
+Fiscal periods (2025年度, a results quarter) get a label but no calendar dates, since the
+company's fiscal calendar is unknown. Durations (3年間, 2か月, 数年) are not dates.
+
+The word lists (relative words, halves, seasons, parts of months, years and weeks) are in
+``data/date_words.csv``.
+"""
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+_WORDS_CSV = Path(__file__).resolve().parents[2] / "data" / "date_words.csv"
+
+
+@dataclass(frozen=True)
+class Reference:
+    date: dt.date | None  # full reference date when known (published date, CLI option, file name)
+    year: int | None
+    source: str  # 'published' | 'option' | 'filename' | 'inferred' | 'none'
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    label: str | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    precision: str
+    relative: bool
+    explicit_year: int | None
+    rule: str
+
+
+def _load_words(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
+    rows = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    words: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for row in csv.DictReader(rows):
+        words[row["kind"]][row["word"]] = (row["a"], row["b"])
+    return words
+
+
+_WORDS = _load_words(_WORDS_CSV)
+
+
+def _ints(kind: str) -> dict[str, int]:
+    return {w: int(a) for w, (a, _) in _WORDS[kind].items()}
+
+
+def _pairs(kind: str) -> dict[str, tuple[int, int]]:
+    return {w: (int(a), int(b)) for w, (a, b) in _WORDS[kind].items()}
+
+
+_REL_YEAR = _ints("relative_year")
+_REL_FY = _ints("relative_fiscal_year")
+_REL_MONTH = _ints("relative_month")
+_REL_WEEK = _ints("relative_week")
+_REL_DAY = _ints("relative_day")
+_REL_QUARTER = _ints("relative_quarter")
+_REL_SEASON = {w: (int(a), b) for w, (a, b) in _WORDS["relative_season"].items()}
+_HALF = _ints("half")
+_SEASON = _pairs("season")
+_MONTH_PART = _pairs("month_part")
+_YEAR_PART = _ints("year_part")
+_WEEK_PART = _pairs("week_part")
+_WEEKDAY = _ints("weekday")
+_ANCHOR_PAST = set(_WORDS["anchor_past"])
+_ANCHOR_FUTURE = set(_WORDS["anchor_future"])
+_EARNINGS = list(_WORDS["earnings"])
+_ANAPHORIC = sorted(_WORDS["anaphoric"], key=len, reverse=True)
+
+_SEASON_CODE = {"春": "SP", "夏": "SU", "秋": "FA", "冬": "WI"}
+_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+
+
+def _alt(words) -> str:
+    # Longest first, so that 今年度 wins over 今年 and 一昨年 over 昨年.
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# --- regex building blocks -------------------------------------------------------------
+_KD = "〇零一二三四五六七八九"
+_KNUM_CHARS = _KD + "十廿百千万億兆"
+# A number must not continue a longer one (1,2025年 or 12025年 are not years).
+_NB = rf"(?<![0-9.,{_KNUM_CHARS}])"
+_SP = " {0,2}"
+_MONTH_N = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{_KD[2:]}])"
+_KDAY_N = rf"(?:三十一?|二十[{_KD[2:]}]?|十[{_KD[2:]}]?|廿[{_KD[2:]}]?|[{_KD[2:]}])"
+_DAY_N = rf"(?:3[01]|[12][0-9]|0?[1-9]|{_KDAY_N})"
+# 日 that starts a longer word (日間, 日本, 日米) or a quantity (1日あたり) is not a day.
+_DAY_STOP = r"(?!間|以内|以上|未満|ぶり|連続|当たり|あたり|本|米|中|韓|欧|経|分| {0,2}[0-9])"
+_WD = rf"(?P<wd>[{''.join(_WEEKDAY)}])曜日?"
+
+_YEAR_HEAD = re.compile(
+    rf"{_NB}(?:(?P<era>{_alt(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
+    rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})){_SP}年"
+    r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
+    rf"|(?P<rel>{_alt([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
+_MONTH_HEAD = re.compile(
+    rf"(?P<rel>{_alt(_REL_MONTH)})|{_NB}(?<![かヶカケヵ箇])(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
+# A lone 一日 is "one day" far more often than "the 1st".
+_DAY_HEAD = re.compile(
+    rf"{_NB}(?<![毎各数約計第])(?<![0-9]~)(?<![0-9]-)(?P<d>3[01]|[12][0-9]|0?[1-9]|(?!一日){_KDAY_N}) ?日{_DAY_STOP}")
+_WEEKDAY_HEAD = re.compile(
+    rf"(?<!毎)(?<!毎週)(?<![0-9])(?:(?P<wk>{_alt(_REL_WEEK)}|この|今度の|次の|前の){_SP}(?:の{_SP})?)?{_WD}")
+_NTH_WEEKDAY_HEAD = re.compile(
+    rf"(?:第{_SP}(?P<n>[1-5一二三四五]){_SP}(?:の{_SP})?|(?P<first>最初)の{_SP}|(?P<last>最後|最終)の?{_SP}){_WD}")
+_WEEK_HEAD = re.compile(
+    rf"(?P<wk>{_alt(_REL_WEEK)})(?:{_SP}(?:の{_SP})?(?P<part>{_alt(_WEEK_PART)})(?:{_SP}(?:ごろ|頃))?)?"
+    rf"|(?<![先今来前翌])(?P<bare>週末|週の(?:初め|はじめ))")
+_REL_DAY_HEAD = re.compile(rf"(?P<w>{_alt(_REL_DAY)})(?!比|付|中)")
+_REL_QUARTER_HEAD = re.compile(rf"(?P<w>{_alt(_REL_QUARTER)})")
+_REL_SEASON_HEAD = re.compile(rf"(?P<w>{_alt(_REL_SEASON)})")
+_BARE_YEAR_PART = re.compile(
+    rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬)")
+_BARE_QUARTER = re.compile(
+    rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
+    rf"|{_NB}(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月期"
+    rf"|(?<![上下前後])(?P<h>上半期|下半期|上期|下期)")
+_NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
+_UNIT = r"(?:年|[かヶカケヵ箇]月|(?<=数)月|週間|週|日)"
+_DUR = rf"(?:{_NUM}{_SP}{_UNIT}(?:と|、|,)?{_SP})*{_NUM}{_SP}{_UNIT}"
+_DUR_PART = re.compile(rf"(?P<n>{_NUM}){_SP}(?P<u>{_UNIT})")
+_OFFSET = re.compile(
+    rf"{_NB}(?:(?P<base>今日|本日|明日|昨日|今)(?:から|の){_SP})?(?P<dur>{_DUR})間?{_SP}"
+    r"(?P<dir>前|後|先|以内|で)?")
+_ANCHORED = re.compile(
+    rf"(?P<anchor>{_alt(_ANCHOR_PAST | _ANCHOR_FUTURE)}){_SP}(?:の{_SP})?(?P<dur>{_DUR})間?"
+    rf"(?:{_SP}(?P<within>以内))?")
+_DECADE = re.compile(rf"(?:(?P<cent>今世紀|前世紀)の{_SP})?{_NB}(?P<n>[12][0-9]{{2}}0|[0-9]0){_SP}年代")
+_CENTURY = re.compile(rf"{_NB}(?P<n>[0-9]{{1,2}}|[{_KD}十]{{1,3}}){_SP}世紀")
+_YMD_NUM = re.compile(
+    r"(?<![0-9./-])(?P<y>[12][0-9]{3})(?P<sep>[/.-])(?P<m>1[0-2]|0?[1-9])(?P=sep)"
+    r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[./-][0-9])")
+_DMY_NUM = re.compile(
+    r"(?<![0-9./-])(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[12][0-9]{3})(?![0-9])")
+_YM_NUM = re.compile(r"(?<![0-9./-])(?P<y>[12][0-9]{3})/(?P<m>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9])")
+# A bare 3/7 is also a fraction: only take it before a particle that dates take.
+_MD_NUM = re.compile(
+    r"(?<![0-9./,-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12][0-9]|0?[1-9])"
+    r"(?= ?(?:に|から|まで|\(|、|,|付|時点|現在))")
+
+# Tails that extend a year or a month head.
+_T_MONTH = re.compile(rf"{_SP}(?:の{_SP})?(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
+_T_DAY = re.compile(rf"{_SP}(?:の{_SP})?(?P<d>{_DAY_N}){_SP}日{_DAY_STOP}")
+_T_WD = re.compile(rf"{_SP}(?:[,、]{_SP})?(?:の{_SP})?{_WD}|{_SP}\( ?(?P<wd2>[{''.join(_WEEKDAY)}])(?:曜日?)? ?\)")
+_T_WEEK_OF_DAY = re.compile(r"の週(?!末)")
+_T_WEEK_OF = re.compile(rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<n>[1-6一二三四五六]){_SP}週|(?P<last>最後|最終)の?{_SP}週)(?!間|末)")
+_T_NTH_WD = re.compile(rf"{_SP}(?:の{_SP})?" + _NTH_WEEKDAY_HEAD.pattern)
+_T_QUARTER = re.compile(
+    rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
+    rf"|(?P<q2>[1-4]) ?Q(?![A-Za-z0-9])|Q(?P<q3>[1-4])(?![0-9])"
+    rf"|(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月期)")
+_T_HALF = re.compile(rf"{_SP}(?:の{_SP})?(?P<h>{_alt(_HALF)})")
+# 初めて ("for the first time") and 初の ("the first") are not the start of a period.
+_NOT_PART = r"(?<!初(?=[めの]))(?<!初め(?=て))(?<!はじめ(?=て))"
+_T_YEAR_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{_alt(_YEAR_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
+_T_MONTH_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{_alt(_MONTH_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
+_T_SEASON = re.compile(rf"{_SP}(?:の{_SP})?(?P<s>[{''.join(_SEASON)}])(?![\u3400-\u9fff])")
+_T_FULL_YEAR = re.compile(rf"{_SP}(?:の{_SP})?通期")
+_T_FY_END = re.compile(rf"{_SP}期(?!間)")
+_RANGE_JOIN = re.compile(rf"{_SP}(?:から|より|~){_SP}")
+_RANGE_TAIL = re.compile(rf"{_SP}(?:までの間|まで|の間|にかけて|にわたって|にわたり)")
+_EARNINGS_AFTER = re.compile(rf"[^。\n]{{0,8}}?(?:{_alt(_EARNINGS)})")
+
+_KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_KANJI_UNIT = {"十": 10, "廿": 20, "百": 100, "千": 1000}
+
+
+def _num(s: str) -> int:
+    """ASCII or kanji numeral (二〇二五, 二十二, 廿, 元 = the first year of an era, 数 = a few)."""
+    s = s.strip()
+    if s.isascii():
+        return int(s)
+    if s == "元":
+        return 1
+    if s == "数":
+        return 3
+    if all(c in _KANJI_DIGIT for c in s):
+        return int("".join(str(_KANJI_DIGIT[c]) for c in s))
+    total = cur = 0
+    for c in s:
+        if c in _KANJI_DIGIT:
+            cur = _KANJI_DIGIT[c]
+        else:
+            unit = _KANJI_UNIT[c]
+            total += (cur or 1) * unit
+            cur = 0
+    return total + cur
+
+
+# --- calendar helpers ------------------------------------------------------------------
+def _month_end(y: int, m: int) -> dt.date:
+    return dt.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    y, m = divmod(d.month - 1 + months, 12)
+    y += d.year
+    return dt.date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def _monday(d: dt.date) -> dt.date:
+    return d - dt.timedelta(days=d.weekday())
+
+
+def _week_label(d: dt.date) -> str:
+    iso = d.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
+
+
+def _look_back_year(ref: Reference | None, m: int, d: int = 1) -> int | None:
+    """Year for a month(-day) written without one: the reference's, or the year before when
+    that would lie more than about six months after the reference."""
+    if ref is None:
+        return None
+    if ref.date is None:
+        return ref.year
+    y = ref.date.year
+    try:
+        cand = dt.date(y, m, d)
+    except ValueError:
+        cand = dt.date(y, m, 28)
+    return y - 1 if (cand - ref.date).days > 183 else y
+
+
+def _nth_weekday(y: int, m: int, n: int | None, wd: int) -> dt.date:
+    """The n-th given weekday of a month; n None means the last one (so does a fifth that
+    the month lacks)."""
+    last = _month_end(y, m)
+    if n is not None:
+        first = dt.date(y, m, 1)
+        d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+        if d.month == m:
+            return d
+    return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+
+
+def _week_of(y: int, m: int, n: int | None) -> dt.date:
+    """Monday of the n-th week of a month (None: the last), counting weeks as ISO does: the
+    first week is the one holding the month's first Thursday."""
+    return _nth_weekday(y, m, n, 3) - dt.timedelta(days=3)
+
+
+# --- candidate matches -----------------------------------------------------------------
+@dataclass
+class _Cand:
+    """A match plus what a range needs to re-anchor it when it is the right-hand end
+    (9月3日から12日まで: 12日 takes its month from the left)."""
+
+    match: DateMatch
+    kind: str = "other"  # 'd' day only, 'md' month(-day) without a year, 'wd' weekday only
+    m: int | None = None
+    d: int | None = None
+    wd: int | None = None
+
+
+def _mk(start: int, end: int, label: str | None, s: dt.date | None, e: dt.date | None,
+        precision: str, relative: bool, explicit_year: int | None, rule: str) -> DateMatch:
+    return DateMatch(start, end, label, s, e, precision, relative, explicit_year, rule)
+
+
+def _day(start: int, end: int, d: dt.date | None, relative: bool, ey: int | None, rule: str,
+         precision: str = "day") -> DateMatch:
+    return _mk(start, end, d.isoformat() if d else None, d, d, precision, relative, ey, rule)
+
+
+def _period(start: int, end: int, s: dt.date | None, e: dt.date | None, relative: bool,
+            rule: str, precision: str = "period") -> DateMatch:
+    label = f"{s.isoformat()}/{e.isoformat()}" if s and e else None
+    return _mk(start, end, label, s, e, precision, relative, None, rule)
+
+
+def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relative: bool,
+                 ey: int | None, explicit: bool) -> _Cand:
+    """Extend a month (2025年1月, 3月, 今月) by a day, a weekday, a part of the month, a week
+    or 期 (2025年3月期: the fiscal year ending that month)."""
+    rule_base = "date.ymd" if explicit else "date.md"
+    kind = "other" if explicit else "md"
+    if (t := _T_DAY.match(text, pos)):
+        d = _num(t["d"])
+        end = t.end()
+        wd = None
+        if (w := _T_WD.match(text, end)):
+            wd = _WEEKDAY[w["wd"] or w["wd2"]]
+            end = w.end()
+        try:
+            date = dt.date(y, m, d) if y is not None else None
+        except ValueError:
+            return _Cand(_day(start, end, None, relative, ey, rule_base), kind, m, d)
+        if (wk := _T_WEEK_OF_DAY.match(text, end)) and date:
+            mon = _monday(date)
+            return _Cand(_mk(start, wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
+                             relative, ey, "date.week_of_day"))
+        return _Cand(_day(start, end, date, relative, ey, rule_base), kind, m, d, wd)
+    if explicit and (t := _T_FY_END.match(text, pos)) and y is not None:
+        s = dt.date(y - 1, m, 1) + dt.timedelta(days=calendar.monthrange(y - 1, m)[1])
+        return _Cand(_mk(start, t.end(), f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
+                         "date.fiscal_year_end"))
+    if (t := _T_NTH_WD.match(text, pos)):
+        wd = _WEEKDAY[t["wd"]]
+        n = None if t["last"] else (1 if t["first"] else _num(t["n"]))
+        d = _nth_weekday(y, m, n, wd) if y is not None else None
+        return _Cand(_day(start, t.end(), d, relative, ey, "date.nth_weekday"))
+    if (t := _T_WEEK_OF.match(text, pos)):
+        if y is None:
+            return _Cand(_mk(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_month"))
+        mon = _week_of(y, m, None if t["last"] else _num(t["n"]))
+        return _Cand(_mk(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative,
+                         ey, "date.week_of_month"))
+    label = f"{y}-{m:02d}" if y is not None else None
+    s = e = None
+    end = pos
+    rule = "date.ym" if explicit else "date.month"
+    if (t := _T_MONTH_PART.match(text, pos)):
+        a, b = _MONTH_PART[t["p"]]
+        end = t.end()
+        rule = "date.month_part"
+        if y is not None:
+            s, e = dt.date(y, m, a), dt.date(y, m, min(b, _month_end(y, m).day))
+    elif y is not None:
+        s, e = dt.date(y, m, 1), _month_end(y, m)
+    return _Cand(_mk(start, end, label, s, e, "month", relative, ey, rule), kind, m)
+
+
+def _quarter_dates(y: int, q: int) -> tuple[dt.date, dt.date]:
+    return dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+
+
+def _quarter_of(t: re.Match) -> int | None:
+    if t["m1"]:
+        m1, m2 = int(t["m1"]), int(t["m2"])
+        return (m1 + 2) // 3 if m2 == m1 + 2 and m1 % 3 == 1 else None
+    return _num(t["q"] or t["q2"] or t["q3"])
+
+
+def _earnings_context(text: str, start: int, end: int) -> bool:
+    """A quarter next to 決算/業績 is a reporting quarter, hence fiscal."""
+    return bool(_EARNINGS_AFTER.match(text, end)) or any(w in text[max(0, start - 8):start] for w in _EARNINGS)
+
+
+def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _YEAR_HEAD.finditer(text):
+        start, pos = h.start(), h.end()
+        if h["rel"]:
+            word = h["rel"]
+            fiscal = word in _REL_FY
+            off = _REL_FY[word] if fiscal else _REL_YEAR[word]
+            y = ref.year + off if ref and ref.year is not None else None
+            relative, ey, explicit = True, None, False
+        else:
+            y = _ERA_BASE[h["era"]] + _num(h["en"]) if h["era"] else _num(h["y"])
+            fiscal = bool(h["fy"])
+            relative, ey, explicit = False, y, True
+        out.append(_after_year(text, start, pos, y, fiscal, relative, ey, explicit))
+    return out
+
+
+def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, relative: bool,
+                ey: int | None, explicit: bool) -> _Cand:
+    ys = str(y) if y is not None else None
+    if fiscal:
+        if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
+            return _Cand(_mk(start, t.end(), ys and f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
+                             "date.fiscal_quarter"))
+        if (t := _T_HALF.match(text, pos)):
+            return _Cand(_mk(start, t.end(), ys and f"FY{ys}-H{_HALF[t['h']]}", None, None, "fiscal_half",
+                             relative, ey, "date.fiscal_half"))
+        rule = "date.relative_fiscal_year" if relative else "date.fiscal_year"
+        return _Cand(_mk(start, pos, ys and f"FY{ys}", None, None, "fiscal_year", relative, ey, rule))
+    if (t := _T_MONTH.match(text, pos)):
+        return _month_tails(text, t.end(), y, _num(t["m"]), start, relative, ey, explicit)
+    if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
+        if explicit and _earnings_context(text, start, t.end()):
+            return _Cand(_mk(start, t.end(), f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
+                             "date.fiscal_quarter"))
+        s, e = _quarter_dates(y, q) if y is not None else (None, None)
+        return _Cand(_mk(start, t.end(), ys and f"{ys}-Q{q}", s, e, "quarter", relative, ey, "date.quarter"))
+    if (t := _T_HALF.match(text, pos)):
+        h = _HALF[t["h"]]
+        s, e = (dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h)) if y is not None else (None, None)
+        return _Cand(_mk(start, t.end(), ys and f"{ys}-H{h}", s, e, "half", relative, ey, "date.half"))
+    if (t := _T_YEAR_PART.match(text, pos)):
+        m = _YEAR_PART[t["p"]]
+        s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
+        return _Cand(_mk(start, t.end(), ys and f"{ys}-{m:02d}", s, e, "month", relative, ey, "date.year_part"))
+    if (t := _T_SEASON.match(text, pos)):
+        return _Cand(_season(start, t.end(), y, t["s"], relative, ey, "date.season"))
+    if (t := _T_FULL_YEAR.match(text, pos)):
+        s, e = (dt.date(y, 1, 1), dt.date(y, 12, 31)) if y is not None else (None, None)
+        return _Cand(_mk(start, t.end(), ys, s, e, "year", relative, ey, "date.full_year"))
+    if (t := _T_WEEK_OF.match(text, pos)):
+        if y is None:
+            return _Cand(_mk(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_year"))
+        mon = _week_of(y, 12, None) if t["last"] else _week_of(y, 1, _num(t["n"]))
+        return _Cand(_mk(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative, ey,
+                         "date.week_of_year"))
+    s, e = (dt.date(y, 1, 1), dt.date(y, 12, 31)) if y is not None else (None, None)
+    return _Cand(_mk(start, pos, ys, s, e, "year", relative, ey, "date.relative_year" if relative else "date.year"))
+
+
+def _season(start: int, end: int, y: int | None, word: str, relative: bool, ey: int | None,
+            rule: str) -> DateMatch:
+    a, b = _SEASON[word]
+    if y is None:
+        return _mk(start, end, None, None, None, "season", relative, ey, rule)
+    e = _month_end(y + 1, b) if b < a else _month_end(y, b)
+    return _mk(start, end, f"{y}-{_SEASON_CODE[word]}", dt.date(y, a, 1), e, "season", relative, ey, rule)
+
+
+def _month_led(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _MONTH_HEAD.finditer(text):
+        if h["rel"]:
+            if ref is None or ref.date is None:
+                out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "month", True, None, "date.relative_month")))
+                continue
+            first = _add_months(ref.date.replace(day=1), _REL_MONTH[h["rel"]])
+            match = _month_tails(text, h.end(), first.year, first.month, h.start(), True, None, False).match
+            # 今月 alone names its month outright; it is not a month written without a year.
+            out.append(_Cand(replace(match, rule="date.relative_month") if match.rule == "date.month" else match))
+            continue
+        m = _num(h["m"])
+        # The year is chosen before the day is read, so judge by the middle of the month.
+        out.append(_month_tails(text, h.end(), _look_back_year(ref, m, 15), m, h.start(), True, None, False))
+    return out
+
+
+def _day_led(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _DAY_HEAD.finditer(text):
+        d, end, wd = _num(h["d"]), h.end(), None
+        if (w := _T_WD.match(text, end)):
+            wd, end = _WEEKDAY[w["wd"] or w["wd2"]], w.end()
+        date = _bare_day(ref.date if ref else None, d, wd)
+        if (wk := _T_WEEK_OF_DAY.match(text, end)) and date:
+            mon = _monday(date)
+            out.append(_Cand(_mk(h.start(), wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
+                                 True, None, "date.week_of_day")))
+            continue
+        out.append(_Cand(_day(h.start(), end, date, True, None, "date.day"), "d", None, d, wd))
+    return out
+
+
+def _bare_day(ref: dt.date | None, d: int, wd: int | None) -> dt.date | None:
+    """The day d of the reference's month, or of the month before when that is still to
+    come; a weekday written beside it (15日金曜日) picks the month it fits."""
+    if ref is None:
+        return None
+    options = []
+    for k in (0, -1, 1):
+        first = _add_months(ref.replace(day=1), k)
+        if d <= calendar.monthrange(first.year, first.month)[1]:
+            options.append(first.replace(day=d))
+    if wd is not None:
+        fitting = [o for o in options if o.weekday() == wd]
+        if fitting:
+            return fitting[0]
+    past = [o for o in options if o <= ref]
+    return past[0] if past else None
+
+
+def _weekday_led(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _WEEKDAY_HEAD.finditer(text):
+        wd = _WEEKDAY[h["wd"]]
+        date = None
+        if ref and ref.date:
+            wk = h["wk"]
+            if wk is None:
+                date = ref.date - dt.timedelta(days=(ref.date.weekday() - wd) % 7)
+            else:
+                off = {"この": 0, "今度の": 0, "次の": 1, "前の": -1}.get(wk, _REL_WEEK.get(wk, 0))
+                date = _monday(ref.date) + dt.timedelta(days=7 * off + wd)
+        out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.weekday"),
+                         "wd" if h["wk"] is None else "other", wd=wd))
+    for h in _NTH_WEEKDAY_HEAD.finditer(text):
+        date = None
+        if ref and ref.date:
+            n = None if h["last"] else (1 if h["first"] else _num(h["n"]))
+            date = _nth_weekday(ref.date.year, ref.date.month, n, _WEEKDAY[h["wd"]])
+        out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.nth_weekday")))
+    return out
+
+
+def _week_led(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _WEEK_HEAD.finditer(text):
+        if h["bare"]:
+            part = "末" if h["bare"] == "週末" else "初め"
+            off = 0
+        else:
+            part, off = h["part"], _REL_WEEK[h["wk"]]
+        if ref is None or ref.date is None:
+            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "week", True, None, "date.relative_week")))
+            continue
+        mon = _monday(ref.date) + dt.timedelta(days=7 * off)
+        a, b = _WEEK_PART[part] if part else (0, 6)
+        label = _week_label(mon) + ("-WE" if part in ("末", "の週末") else "")
+        out.append(_Cand(_mk(h.start(), h.end(), label, mon + dt.timedelta(days=a), mon + dt.timedelta(days=b),
+                             "week", True, None, "date.relative_week")))
+    return out
+
+
+def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    rd = ref.date if ref else None
+    for h in _REL_DAY_HEAD.finditer(text):
+        d = rd + dt.timedelta(days=_REL_DAY[h["w"]]) if rd else None
+        out.append(_Cand(_day(h.start(), h.end(), d, True, None, "date.relative_day")))
+    for h in _REL_QUARTER_HEAD.finditer(text):
+        s = e = label = None
+        if rd:
+            first = _add_months(rd.replace(day=1), 3 * _REL_QUARTER[h["w"]] - (rd.month - 1) % 3)
+            q = (first.month + 2) // 3
+            s, e = _quarter_dates(first.year, q)
+            label = f"{first.year}-Q{q}"
+        out.append(_Cand(_mk(h.start(), h.end(), label, s, e, "quarter", True, None, "date.relative_quarter")))
+    for h in _REL_SEASON_HEAD.finditer(text):
+        off, word = _REL_SEASON[h["w"]]
+        y = ref.year + off if ref and ref.year is not None else None
+        out.append(_Cand(_season(h.start(), h.end(), y, word, True, None, "date.relative_season")))
+    for h in _BARE_YEAR_PART.finditer(text):
+        m = 12 if h["p"] in ("末", "の瀬") else 1
+        y = _look_back_year(ref, m)
+        s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
+        out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-{m:02d}", s, e, "month", True, None,
+                             "date.relative_year_part"), "md", m))
+    for h in _BARE_QUARTER.finditer(text):
+        if h["h"]:
+            half = _HALF[h["h"]]
+            y = _look_back_year(ref, 6 * half - 5)
+            s, e = (dt.date(y, 6 * half - 5, 1), _month_end(y, 6 * half)) if y is not None else (None, None)
+            out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-H{half}", s, e, "half", True, None, "date.half")))
+            continue
+        q = _quarter_of(h)
+        if q is None:
+            continue
+        y = _look_back_year(ref, 3 * q - 2)
+        s, e = _quarter_dates(y, q) if y is not None else (None, None)
+        out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-Q{q}", s, e, "quarter", True, None, "date.quarter")))
+    return out
+
+
+def _duration(dur: str) -> tuple[int, int]:
+    """(months, days) of a written duration such as 2年1か月21日 (weeks count as days)."""
+    months = days = 0
+    for p in _DUR_PART.finditer(dur):
+        n, u = _num(p["n"]), p["u"]
+        if u == "年":
+            months += 12 * n
+        elif u.endswith("月"):
+            months += n
+        elif u.startswith("週"):
+            days += 7 * n
+        else:
+            days += n
+    return months, days
+
+
+def _shift(d: dt.date, months: int, days: int, sign: int) -> dt.date:
+    return _add_months(d, sign * months) + dt.timedelta(days=sign * days)
+
+
+def _offsets(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    rd = ref.date if ref else None
+    for h in _OFFSET.finditer(text):
+        direction, base = h["dir"], h["base"]
+        if base is None and direction not in ("前", "後", "以内"):
+            continue  # a bare duration (3年間, 2か月) is not a date
+        months, days = _duration(h["dur"])
+        vague = "数" in h["dur"]
+        if rd is None:
+            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "day", True, None, "date.offset")))
+            continue
+        origin = rd + dt.timedelta(days={"明日": 1, "昨日": -1}.get(base or "", 0))
+        if direction == "以内":
+            out.append(_Cand(_period(h.start(), h.end(), origin, _shift(origin, months, days, 1), True,
+                                     "date.within")))
+            continue
+        d = _shift(origin, months, days, -1 if direction == "前" else 1)
+        out.append(_Cand(_day(h.start(), h.end(), d, True, None, "date.offset", "approx" if vague else "day")))
+    for h in _ANCHORED.finditer(text):
+        if "数" in h["dur"]:
+            continue  # ここ数週間 is a vague stretch of time, not a period to date
+        months, days = _duration(h["dur"])
+        if rd is None:
+            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "period", True, None, "date.anchored")))
+        elif h["within"]:
+            out.append(_Cand(_period(h.start(), h.end(), rd, _shift(rd, months, days, 1), True, "date.within")))
+        elif h["anchor"] in _ANCHOR_PAST:
+            out.append(_Cand(_period(h.start(), h.end(), _shift(rd, months, days, -1), rd, True, "date.anchored")))
+        else:
+            s = rd + dt.timedelta(days=1)
+            out.append(_Cand(_period(h.start(), h.end(), s, _shift(rd, months, days, 1), True, "date.anchored")))
+    return out
+
+
+def _coarse(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for h in _DECADE.finditer(text):
+        n = int(h["n"])
+        if n < 100:  # 70年代: the latest such decade that has begun, or the century named
+            this = ref.year if ref and ref.year is not None else dt.date.today().year
+            century = this // 100 * 100 - (100 if h["cent"] == "前世紀" else 0)
+            n = century + n if h["cent"] or century + n <= this else century - 100 + n
+        s, e = dt.date(n, 1, 1), dt.date(n + 9, 12, 31)
+        out.append(_Cand(_mk(h.start(), h.end(), f"{n}/{n + 9}", s, e, "decade", False, None, "date.decade")))
+    for h in _CENTURY.finditer(text):
+        c = _num(h["n"])
+        if not 1 <= c <= 30:
+            continue
+        a = (c - 1) * 100
+        s, e = dt.date(max(a, 1), 1, 1), dt.date(a + 99, 12, 31)
+        out.append(_Cand(_mk(h.start(), h.end(), f"{a}/{a + 99}", s, e, "century", False, None, "date.century")))
+    return out
+
+
+def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
+    out: list[_Cand] = []
+
+    def add(h: re.Match, y: int, m: int, d: int) -> None:
+        try:
+            date = dt.date(y, m, d)
+        except ValueError:
+            return
+        out.append(_Cand(_day(h.start(), h.end(), date, False, y, "date.numeric")))
+
+    for h in _YMD_NUM.finditer(text):
+        add(h, int(h["y"]), int(h["m"]), int(h["d"]))
+    for h in _DMY_NUM.finditer(text):
+        a, b = int(h["a"]), int(h["b"])
+        # Slashes are month first (02/22/2016), dots and dashes day first (21-04-2016).
+        month_first = (h["sep"] == "/" and a <= 12) or b > 12
+        add(h, int(h["y"]), a if month_first else b, b if month_first else a)
+    for h in _YM_NUM.finditer(text):
+        y, m = int(h["y"]), int(h["m"])
+        out.append(_Cand(_mk(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",
+                             False, y, "date.numeric")))
+    for h in _MD_NUM.finditer(text):
+        m, d = int(h["m"]), int(h["d"])
+        y = _look_back_year(ref, m, d)
+        try:
+            date = dt.date(y, m, d) if y is not None else None
+        except ValueError:
+            continue
+        out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.numeric"), "md", m, d))
+    return out
+
+
+_RULES = (_year_led, _month_led, _day_led, _weekday_led, _week_led, _relative_words, _offsets, _coarse,
+          _numeric)
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Leftmost, then longest, non-overlapping."""
+    out: list[_Cand] = []
+    last = -1
+    for c in sorted(cands, key=lambda c: (c.match.start, -(c.match.end - c.match.start))):
+        if c.match.start >= last and c.match.end > c.match.start:
+            out.append(c)
+            last = c.match.end
+    return out
+
+
+def _reanchor(right: _Cand, left: DateMatch) -> tuple[dt.date, dt.date, str] | None:
+    """Dates of a range's right end that leaves out what the left end says (9月3日から12日)."""
+    ls = left.start_date
+    if ls is None:
+        return None
+    le = left.end_date or ls
+    try:
+        if right.kind == "d" and right.d:
+            d = dt.date(le.year, le.month, right.d)
+            if d < ls:
+                d = _add_months(d, 1)
+            return d, d, d.isoformat()
+        if right.kind == "md" and right.m:
+            y = le.year
+            if right.d:
+                d = dt.date(y, right.m, right.d)
+                if d < ls:
+                    d = d.replace(year=y + 1)
+                return d, d, d.isoformat()
+            if right.m < le.month:
+                y += 1
+            return dt.date(y, right.m, 1), _month_end(y, right.m), f"{y}-{right.m:02d}"
+        if right.kind == "wd" and right.wd is not None:
+            d = _monday(ls) + dt.timedelta(days=right.wd)
+            if d < ls:
+                d += dt.timedelta(days=7)
+            return d, d, d.isoformat()
+    except ValueError:
+        return None
+    r = right.match
+    if r.start_date is None or r.end_date is None or r.label is None:
+        return None
+    return r.start_date, r.end_date, r.label
+
+
+def _merge_ranges(text: str, cands: list[_Cand]) -> list[DateMatch]:
+    """Join 「XからYまで」 into one period when Y leans on X for its year, month or week.
+    When both ends carry a written year (2024年末~2025年の頭) they stay two dates."""
+    out: list[DateMatch] = []
+    i = 0
+    while i < len(cands):
+        left = cands[i].match
+        if i + 1 < len(cands):
+            right = cands[i + 1]
+            j = _RANGE_JOIN.match(text, left.end)
+            if (j and j.end() == right.match.start and left.start_date is not None and left.label
+                    and not (left.explicit_year and right.match.explicit_year)
+                    and (r := _reanchor(right, left)) and r[1] >= left.start_date):
+                end = right.match.end
+                if (t := _RANGE_TAIL.match(text, end)):
+                    end = t.end()
+                out.append(_mk(left.start, end, f"{left.label}/{r[2]}", left.start_date, r[1], "range",
+                               left.relative or right.match.relative, left.explicit_year, "date.range"))
+                i += 2
+                continue
+        out.append(left)
+        i += 1
+    return out
+
+
+def _candidates(text: str, ref: Reference | None) -> list[_Cand]:
+    cands: list[_Cand] = []
+    for rule in _RULES:
+        cands.extend(rule(text, ref))
+    return _select(cands)
+
+
+def find_dates(text: str, ref: Reference | None) -> list[DateMatch]:
+    """Dates in normalised text, non-overlapping, left to right (see the module docstring)."""
+    return _resolve_anaphora(text, ref, _merge_ranges(text, _candidates(text, ref)))
+
+
+def _shift_years(m: DateMatch, years: int) -> DateMatch:
+    def move(d: dt.date | None) -> dt.date | None:
+        if d is None:
+            return None
+        return d.replace(year=d.year + years, day=min(d.day, _month_end(d.year + years, d.month).day))
+
+    label = re.sub(r"\d{4}", lambda y: str(int(y.group(0)) + years), m.label) if m.label else None
+    return replace(m, label=label, start_date=move(m.start_date), end_date=move(m.end_date),
+                   rule=m.rule + "+anaphora")
+
+
+def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]) -> list[DateMatch]:
+    """「2024年の770億ドルから増加し、前年の480億ドル」: 前年 counts from the year the sentence
+    wrote last (2023), as a reader counts it, not from the reference."""
+    if ref is None or ref.year is None:
+        return matches
+    out: list[DateMatch] = []
+    for m in matches:
+        word = next((w for w in _ANAPHORIC if text.startswith(w, m.start)), None)
+        base = next((b for b in reversed(out) if b.explicit_year is not None), None)
+        if word and m.label and base and "。" not in text[base.end:m.start]:
+            m = _shift_years(m, base.explicit_year - ref.year)
+        out.append(m)
+    return out
+
+
+_PRECISION_WEIGHT = {"day": 3, "month": 2, "quarter": 2, "half": 2}
+
+
+def infer_reference(text: str) -> Reference | None:
+    """Reference for a document that gives no date of its own.
+
+    Year: the year the document's explicit dates point to, as a weighted count of written
+    years (one with a month or day, 2025年1月21日, counts more than a bare 2025年); ties go to
+    the later year. None when nothing has a written year.
+
+    Month: news looks back, so the document is dated in the month that puts its month-day
+    mentions without a year (3月7日) the least far back in all: an article that mentions
+    12月3日 and 1月20日 is from January, and its 12月3日 is the previous December. Ties go
+    to the month whose farthest mention is nearest, then to the later month. The date is
+    the last day of that month; None when there are no month-day mentions.
+    """
+    cands = _candidates(text, None)
+    weight: dict[int, int] = defaultdict(int)
+    for c in cands:
+        y = c.match.explicit_year
+        if y is not None:
+            weight[y] += _PRECISION_WEIGHT.get(c.match.precision, 1)
+    if not weight:
+        return None
+    year = max(weight, key=lambda y: (weight[y], y))
+    months = [c.m for c in cands if c.kind == "md" and c.m and c.d]
+    if not months:
+        return Reference(None, year, "inferred")
+
+    def cost(month: int) -> tuple[int, int, int]:
+        back = [(month - m) % 12 for m in months]
+        return sum(back), max(back), -month
+
+    month = min(range(1, 13), key=cost)
+    return Reference(_month_end(year, month), year, "inferred")

@@ -1,0 +1,342 @@
+"""Input side: find the articles under the given paths and decode them.
+
+No extraction happens here. Every input problem (missing path, unreadable file, bytes that
+are not UTF-8, CP932 or EUC-JP, a malformed JSON line) comes out of ``iter_sources`` as an
+``InputError`` row in the stream instead of an exception, so one bad file never stops a run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from capex_extract.rows import InputError
+
+SUFFIXES = (".txt", ".md", ".jsonl")
+STDIN = "-"
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Python's cp932 gives single bytes 0x80, 0xA0 and 0xFD-0xFF these stand-ins instead of
+# failing; no Japanese text holds them, so they mean "not CP932".
+_CP932_PLACEHOLDERS = re.compile("[\x80\uf8f0-\uf8f3]")
+# Scoring a prefix is enough to tell readings apart and keeps big files cheap.
+_SCORED_CHARS = 10_000
+# Digits not glued to other digits, so that IDs like 120240501 are not read as dates.
+_FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One article as read from disk or stdin, before any extraction."""
+
+    doc: str
+    doc_id: str
+    path: str
+    text: str
+    encoding: str
+    line: int | None
+    title: str | None
+    url: str | None
+    published: dt.date | None
+    filename_date: dt.date | None
+
+
+class DecodeError(ValueError):
+    """The bytes are none of the supported encodings; the message says why."""
+
+
+# ---------------------------------------------------------------------------
+# Decoding
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode strictly as UTF-8 (BOM removed), CP932 or EUC-JP; return (text, encoding).
+
+    UTF-8 is taken as soon as it decodes, unless it could be legacy bytes (see
+    `_could_be_legacy`); otherwise the reading that looks most like Japanese wins.
+    Raises DecodeError (a ValueError) naming, for each encoding, why it failed.
+    """
+    if data.startswith(_UTF8_BOM):
+        try:
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise DecodeError(f"UTF-8 byte order mark, but not UTF-8: {_describe(e)}") from e
+    if data.startswith(_UTF16_BOMS):
+        raise DecodeError("UTF-16 is not supported (UTF-16 byte order mark)")
+    if b"\x00" in data:
+        # Every supported encoding is NUL-free in real text: this is binary or UTF-16.
+        offset = data.index(b"\x00")
+        raise DecodeError(f"contains a NUL byte at offset {offset} (binary or UTF-16?)")
+    candidates: list[tuple[str, str]] = []
+    failures: list[str] = []
+    for encoding, label in (("utf-8", "UTF-8"), ("cp932", "CP932"), ("euc-jp", "EUC-JP")):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as e:
+            failures.append(f"{label}: {_describe(e)}")
+            continue
+        if encoding == "utf-8" and not _could_be_legacy(text):
+            return text, encoding
+        placeholder = _CP932_PLACEHOLDERS.search(text) if encoding == "cp932" else None
+        if placeholder:
+            stand_in = ord(placeholder.group())
+            failures.append(f"{label}: a byte with no character (read as U+{stand_in:04X})")
+            continue
+        candidates.append((text, encoding))
+    if not candidates:
+        raise DecodeError("not UTF-8, CP932 or EUC-JP (" + "; ".join(failures) + ")")
+    # max() keeps the first of equal scores: UTF-8, then CP932 (the commoner legacy encoding).
+    return max(candidates, key=lambda c: japanese_score(c[0][:_SCORED_CHARS]))
+
+
+def _could_be_legacy(utf8_text: str) -> bool:
+    """Whether valid UTF-8 might still be EUC-JP or CP932 bytes.
+
+    Japanese in UTF-8 takes three bytes a character (U+0800 and up). Legacy double-byte text
+    that also happens to be valid UTF-8 reads as two-byte sequences only: 「2024 年」 in
+    EUC-JP is the UTF-8 of 「2024 ǯ」.
+    """
+    return not utf8_text.isascii() and all(ord(ch) < 0x800 for ch in utf8_text)
+
+
+def _describe(e: UnicodeDecodeError) -> str:
+    return f"byte 0x{e.object[e.start]:02x} at offset {e.start}"
+
+
+def japanese_score(text: str) -> float:
+    """Share of characters that are ordinary in Japanese prose.
+
+    CP932 bytes read as EUC-JP mostly fail outright, but EUC-JP bytes often decode as CP932,
+    into half-width katakana and rare kanji. Counting only kana, JIS level-1 kanji,
+    punctuation, ASCII and common European letters tells the readings apart even on a few
+    characters.
+    """
+    if not text:
+        return 1.0
+    return sum(_is_ordinary(ch) for ch in text) / len(text)
+
+
+def _is_ordinary(ch: str) -> bool:
+    cp = ord(ch)
+    if cp < 0x80:
+        return ch.isprintable() or ch in "\t\n\r"
+    if cp < 0x800:
+        # Latin-1, Latin Extended-A, Greek and Cyrillic: what valid UTF-8 of European text
+        # holds. Rarer two-byte letters (ǯ) are what legacy bytes read as UTF-8 turn into.
+        return 0xA0 <= cp <= 0x17F or 0x370 <= cp <= 0x4FF
+    if 0x4E00 <= cp <= 0x9FFF:
+        return _is_jis_level1(ch)
+    return (
+        0x3000 <= cp <= 0x30FF  # CJK punctuation, hiragana, katakana
+        or 0xFF01 <= cp <= 0xFF5E  # full-width ASCII
+        or 0x2010 <= cp <= 0x206F  # general punctuation (・, ※, …)
+        or 0x25A0 <= cp <= 0x25FF  # ■ ○ ● …
+    )
+
+
+def _is_jis_level1(ch: str) -> bool:
+    # JIS X 0208 level-1 kanji (the ~3000 common ones) are exactly rows 16-47, i.e. EUC-JP
+    # lead bytes 0xB0-0xCF.
+    try:
+        encoded = ch.encode("euc-jp")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xCF
+
+
+# ---------------------------------------------------------------------------
+# Metadata
+
+
+def filename_date(name: str) -> dt.date | None:
+    """First valid date written as YYYY-MM-DD, YYYY_MM_DD, YYYY.MM.DD or YYYYMMDD in a name."""
+    for m in _FILENAME_DATE.finditer(os.path.basename(name)):
+        try:
+            return dt.date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            continue
+    return None
+
+
+def parse_published(value: str) -> dt.date:
+    """The calendar date of an ISO 8601 date or date-time, as written (no time-zone shift)."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    # Python < 3.11 does not accept a trailing Z.
+    text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
+    return dt.datetime.fromisoformat(text).date()
+
+
+def _os_reason(e: OSError) -> str:
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]
+
+
+# ---------------------------------------------------------------------------
+# Walking the inputs
+
+
+def iter_sources(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[SourceDoc | InputError]:
+    """Yield every article under `paths`, in a stable order, and an InputError per problem."""
+    for path in paths:
+        if path == STDIN:
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as e:
+            yield InputError(path, None, _os_reason(e))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, ())
+        elif stat.S_ISREG(mode):
+            yield from _read_file(path, os.path.basename(path))
+        else:
+            yield InputError(path, None, "not a regular file or directory")
+
+
+def _read_stdin(stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
+    try:
+        data = stream.read()
+    except OSError as e:
+        yield InputError(STDIN, None, _os_reason(e))
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        yield InputError(STDIN, None, str(e))
+        return
+    yield SourceDoc(STDIN, STDIN, STDIN, text, encoding, None, None, None, None, None)
+
+
+def _walk(root: str, parts: tuple[str, ...]) -> Iterator[SourceDoc | InputError]:
+    """Depth-first, entries sorted by name at each level, so the order is the same every run."""
+    directory = os.path.join(root, *parts)
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda entry: entry.name)
+    except OSError as e:
+        yield InputError(directory, None, _os_reason(e))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            # Hidden files and folders are editor backups, VCS data and checkpoints.
+            continue
+        try:
+            # Not following directory links avoids cycles; file links are read.
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = not is_dir and entry.is_file()
+        except OSError as e:
+            yield InputError(entry.path, None, _os_reason(e))
+            continue
+        if is_dir:
+            yield from _walk(root, (*parts, entry.name))
+        elif is_file and entry.name.lower().endswith(SUFFIXES):
+            yield from _read_file(entry.path, "/".join((*parts, entry.name)))
+
+
+def _read_file(path: str, doc: str) -> Iterator[SourceDoc | InputError]:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        yield InputError(path, None, _os_reason(e))
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        yield InputError(path, None, str(e))
+        return
+    date = filename_date(path)
+    if path.lower().endswith(".jsonl"):
+        yield from _jsonl_docs(path, doc, text, encoding, date)
+    else:
+        yield SourceDoc(doc, doc, path, text, encoding, None, None, None, None, date)
+
+
+# ---------------------------------------------------------------------------
+# JSON lines
+
+
+def _jsonl_docs(
+    path: str, doc: str, text: str, encoding: str, date: dt.date | None
+) -> Iterator[SourceDoc | InputError]:
+    # Split on \n only: U+2028 and friends may stand unescaped inside JSON strings.
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        if raw.strip():
+            yield from _jsonl_line(path, doc, lineno, raw, encoding, date)
+
+
+def _jsonl_line(
+    path: str, doc: str, lineno: int, raw: str, encoding: str, date: dt.date | None
+) -> Iterator[SourceDoc | InputError]:
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as e:
+        yield InputError(path, lineno, f"invalid JSON: {e.msg} at column {e.colno}")
+        return
+    if not isinstance(record, dict):
+        yield InputError(path, lineno, f"expected a JSON object, got {_json_type(record)}")
+        return
+    body = record.get("text")
+    if not isinstance(body, str):
+        got = "missing" if body is None else _json_type(body)
+        yield InputError(path, lineno, f"field 'text' must be a string ({got})")
+        return
+    # A bad optional field is reported and dropped; the article itself is still read.
+    problems: list[str] = []
+    doc_id = _optional_id(record.get("id"), problems)
+    title = _optional_str(record, "title", problems)
+    url = _optional_str(record, "url", problems)
+    published = _optional_date(record.get("published"), problems)
+    for problem in problems:
+        yield InputError(path, lineno, problem)
+    line_doc = f"{doc}#{doc_id}" if doc_id is not None else f"{doc}#L{lineno}"
+    yield SourceDoc(
+        line_doc, doc_id if doc_id is not None else line_doc, path, body, encoding, lineno,
+        title, url, published, date,
+    )
+
+
+def _optional_id(value: Any, problems: list[str]) -> str | None:
+    # bool is an int subclass but never a sensible id.
+    if (isinstance(value, str) and value) or (isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    if value is not None and value != "":
+        problems.append(f"field 'id' must be a string or an integer ({_json_type(value)}); ignored")
+    return None
+
+
+def _optional_str(record: dict[str, Any], key: str, problems: list[str]) -> str | None:
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    problems.append(f"field '{key}' must be a string ({_json_type(value)}); ignored")
+    return None
+
+
+def _optional_date(value: Any, problems: list[str]) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_published(value)
+        except ValueError:
+            pass
+    problems.append(f"field 'published' is not an ISO date or date-time ({value!r}); ignored")
+    return None
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
+             float: "number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,206 @@
+"""Output side: the Arrow schemas of the tables and their Parquet and CSV files.
+
+Schemas are written out rather than inferred, so an empty table or a column that happens to
+be all None still gets the right types. Each file is written under a temporary name in the
+output directory and renamed into place, so a reader never sees half a file.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import os
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
+
+
+def _required(name: str, type_: pa.DataType) -> pa.Field:
+    return pa.field(name, type_, nullable=False)
+
+
+def _optional(name: str, type_: pa.DataType) -> pa.Field:
+    return pa.field(name, type_, nullable=True)
+
+
+_SPAN = [
+    _required("doc", pa.string()),
+    _required("doc_id", pa.string()),
+    _required("start", pa.int64()),
+    _required("end", pa.int64()),
+    _required("text", pa.string()),
+]
+_PERIOD = [
+    _optional("period", pa.string()),
+    _optional("period_start", pa.date32()),
+    _optional("period_end", pa.date32()),
+]
+_CONTEXT = [
+    _required("sentence", pa.string()),
+    _required("rule", pa.string()),
+]
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "amounts": pa.schema([
+        *_SPAN,
+        _required("amount_low", pa.float64()),
+        _required("amount_high", pa.float64()),
+        _required("currency", pa.string()),
+        _optional("qualifier", pa.string()),
+        _required("metric", pa.string()),
+        _optional("entity", pa.string()),
+        *_PERIOD,
+        _optional("usd_low", pa.float64()),
+        _optional("usd_high", pa.float64()),
+        _optional("fx_rate", pa.float64()),
+        _optional("fx_year", pa.int64()),
+        *_CONTEXT,
+    ]),
+    "gpu_counts": pa.schema([
+        *_SPAN,
+        _required("count_low", pa.int64()),
+        _required("count_high", pa.int64()),
+        _optional("qualifier", pa.string()),
+        _optional("chip", pa.string()),
+        _optional("entity", pa.string()),
+        *_PERIOD,
+        *_CONTEXT,
+    ]),
+    "dates": pa.schema([
+        *_SPAN,
+        _optional("value", pa.string()),
+        _optional("start_date", pa.date32()),
+        _optional("end_date", pa.date32()),
+        _required("precision", pa.string()),
+        _required("relative", pa.bool_()),
+        *_CONTEXT,
+    ]),
+    "documents": pa.schema([
+        _required("doc", pa.string()),
+        _required("doc_id", pa.string()),
+        _required("path", pa.string()),
+        _optional("title", pa.string()),
+        _optional("url", pa.string()),
+        _optional("published", pa.date32()),
+        _optional("reference_date", pa.date32()),
+        _optional("reference_year", pa.int64()),
+        _required("reference_source", pa.string()),
+        _required("encoding", pa.string()),
+        _required("n_chars", pa.int64()),
+        _required("n_amounts", pa.int64()),
+        _required("n_gpu_counts", pa.int64()),
+        _required("n_dates", pa.int64()),
+    ]),
+    "errors": pa.schema([
+        _required("path", pa.string()),
+        _optional("line", pa.int64()),
+        _required("reason", pa.string()),
+    ]),
+}
+
+ROW_TYPES: dict[str, type] = {
+    "amounts": Amount,
+    "gpu_counts": GpuCount,
+    "dates": DateMention,
+    "documents": Document,
+    "errors": InputError,
+}
+
+
+# ---------------------------------------------------------------------------
+# Building tables
+
+
+def _check_rows(name: str, rows: list[Any]) -> pa.Schema:
+    if name not in SCHEMAS:
+        raise ValueError(f"unknown table {name!r}; expected one of {', '.join(SCHEMAS)}")
+    row_type = ROW_TYPES[name]
+    for row in rows:
+        if not isinstance(row, row_type):
+            got = type(row).__name__
+            raise TypeError(f"table {name!r} holds {row_type.__name__} rows, got {got}")
+    return SCHEMAS[name]
+
+
+def to_arrow(name: str, rows: list[Any]) -> pa.Table:
+    """The rows of one table as an Arrow table with its explicit schema."""
+    schema = _check_rows(name, rows)
+    columns = []
+    for field in schema:
+        column = pa.array([getattr(row, field.name) for row in rows], type=field.type)
+        # Arrow does not enforce nullable=False itself; a None there is a pipeline bug.
+        if not field.nullable and column.null_count:
+            raise ValueError(f"table {name!r}: column {field.name!r} must not be empty")
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: None empty, dates ISO, booleans lower-case, floats without exponents."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _plain_float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _plain_float(value: float) -> str:
+    text = repr(value)
+    # repr switches to 1e+16 / 1e-05 at the extremes; Decimal of the same shortest digits
+    # prints them positionally and still reads back to the same float.
+    return format(Decimal(text), "f") if "e" in text else text
+
+
+def write_csv(stream: TextIO, name: str, rows: list[Any]) -> None:
+    """Write one table as CSV (header first, RFC 4180 quoting) to an open text stream."""
+    schema = _check_rows(name, rows)
+    writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(schema.names)
+    for row in rows:
+        writer.writerow([csv_cell(getattr(row, column)) for column in schema.names])
+
+
+# ---------------------------------------------------------------------------
+# Files
+
+
+def write_tables(out_dir: Path, tables: dict[str, list[Any]]) -> None:
+    """Write `<name>.parquet` and `<name>.csv` for each table into `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        table = to_arrow(name, rows)
+        _write_atomically(out_dir / f"{name}.parquet", "xb", partial(pq.write_table, table))
+        _write_atomically(out_dir / f"{name}.csv", "x", partial(write_csv, name=name, rows=rows))
+
+
+def _write_atomically(target: Path, mode: str, write: Callable[[IO[Any]], None]) -> None:
+    # Same directory, so the rename stays on one file system; opened with "x" rather than
+    # through tempfile, so the final file gets the usual umask permissions instead of 0600.
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    options: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    try:
+        with open(temporary, mode, **options) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,190 @@
+"""Tests for writers.py: schemas against the row types, Parquet and CSV round trips."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import math
+import os
+import types
+import typing
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
+from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_tables
+
+TRICKY = '同社は「3,000億円」を投じ、\n"次世代"の基盤を整えると述べた。'
+
+ROWS: dict[str, list[typing.Any]] = {
+    "amounts": [
+        Amount("a.txt", "a.txt", 10, 17, "3,000億円", 3.0e11, 3.0e11, "JPY", None, "capex",
+               "大手通信会社", "2025年度", dt.date(2025, 4, 1), dt.date(2026, 3, 31),
+               2.0e9, 2.0e9, 0.0067, 2025, TRICKY, "amount.oku"),
+        Amount("b.txt", "b-1", 0, 4, "1兆円超", 1.0e12, 1.0e16, "JPY", "over", "investment",
+               None, None, None, None, None, None, None, None, "一文。", "amount.cho"),
+    ],
+    "gpu_counts": [
+        GpuCount("a.txt", "a.txt", 30, 35, "GPU1万基", 10000, 10000, None, "H100", "同社",
+                 None, None, None, "GPUを1万基導入する。", "gpu.man"),
+        GpuCount("a.txt", "a.txt", 50, 57, "数千基", 2000, 9000, "approx", None, None,
+                 "2024年", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "数千基を確保した。", "gpu.su"),
+    ],
+    "dates": [
+        DateMention("a.txt", "a.txt", 0, 6, "2025年度", "FY2025", dt.date(2025, 4, 1),
+                    dt.date(2026, 3, 31), "fiscal_year", False, TRICKY, "date.fy"),
+        DateMention("a.txt", "a.txt", 8, 10, "来年", None, None, None, "year", True, "来年に稼働。", "date.rel"),
+    ],
+    "documents": [
+        Document("a.txt", "a.txt", "in/a.txt", None, None, None, dt.date(2024, 6, 10), 2024,
+                 "filename", "cp932", 120, 2, 2, 2),
+        Document("f.jsonl#b-1", "b-1", "in/f.jsonl", "見出し, \"引用\"", "https://example.com/?a=1,2",
+                 dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 5),
+    ],
+    "errors": [
+        InputError("in/bad.txt", None, "not UTF-8, CP932 or EUC-JP (UTF-8: byte 0xe9 at offset 3)"),
+        InputError("in/f.jsonl", 3, "invalid JSON: Expecting value at column 9"),
+    ],
+}
+
+ARROW_TYPES = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_(),
+               dt.date: pa.date32()}
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+
+
+def test_every_table_has_a_schema_and_a_row_type() -> None:
+    assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "documents", "errors"}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_schema_matches_the_dataclass(name: str) -> None:
+    row_type = ROW_TYPES[name]
+    hints = typing.get_type_hints(row_type)
+    schema = SCHEMAS[name]
+    assert schema.names == [f.name for f in dataclasses.fields(row_type)]
+    for field in schema:
+        hint = hints[field.name]
+        args = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        base = [a for a in args if a is not type(None)]
+        assert len(base) == 1, (field.name, hint)
+        assert field.type == ARROW_TYPES[base[0]], field.name
+        assert field.nullable == (type(None) in args), field.name
+
+
+# ---------------------------------------------------------------------------
+# Parquet
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_parquet_round_trip(tmp_path: Path, name: str) -> None:
+    write_tables(tmp_path, {name: ROWS[name]})
+    table = pq.read_table(tmp_path / f"{name}.parquet")
+    assert table.schema.equals(SCHEMAS[name])
+    assert table.to_pylist() == [dataclasses.asdict(r) for r in ROWS[name]]
+
+
+def test_all_tables_at_once_into_a_new_nested_directory(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "run1"
+    write_tables(out, ROWS)
+    assert sorted(os.listdir(out)) == sorted(f"{n}.{ext}" for n in ROWS for ext in ("parquet", "csv"))
+
+
+def test_empty_tables_still_get_schema_and_header(tmp_path: Path) -> None:
+    write_tables(tmp_path, {name: [] for name in SCHEMAS})
+    for name, schema in SCHEMAS.items():
+        table = pq.read_table(tmp_path / f"{name}.parquet")
+        assert table.num_rows == 0 and table.schema.equals(schema)
+        assert read_csv(tmp_path / f"{name}.csv") == [schema.names]
+
+
+def test_rewriting_replaces_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
+    write_tables(tmp_path, ROWS)
+    write_tables(tmp_path, {"errors": ROWS["errors"][:1]})
+    assert pq.read_table(tmp_path / "errors.parquet").num_rows == 1
+    assert len(read_csv(tmp_path / "errors.csv")) == 2
+    assert pq.read_table(tmp_path / "amounts.parquet").num_rows == 2  # untouched
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
+
+
+def test_none_in_a_required_column_is_refused_before_any_file_is_written(tmp_path: Path) -> None:
+    bad = dataclasses.replace(ROWS["errors"][0], reason=None)
+    with pytest.raises(ValueError, match="reason"):
+        write_tables(tmp_path / "out", {"errors": [bad]})
+    assert os.listdir(tmp_path / "out") == []
+
+
+def test_wrong_row_type_or_table_name_is_refused() -> None:
+    with pytest.raises(TypeError):
+        to_arrow("amounts", ROWS["dates"])
+    with pytest.raises(ValueError, match="unknown table"):
+        to_arrow("facts", [])
+
+
+# ---------------------------------------------------------------------------
+# CSV
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_csv_round_trip(tmp_path: Path, name: str) -> None:
+    write_tables(tmp_path, {name: ROWS[name]})
+    header, *body = read_csv(tmp_path / f"{name}.csv")
+    assert header == SCHEMAS[name].names
+    assert body == [[csv_cell(getattr(r, c)) for c in header] for r in ROWS[name]]
+
+
+def test_csv_sentence_with_comma_quote_and_newline_survives(tmp_path: Path) -> None:
+    write_tables(tmp_path, {"amounts": ROWS["amounts"]})
+    raw = (tmp_path / "amounts.csv").read_bytes().decode("utf-8")
+    assert '"同社は「3,000億円」を投じ、\n""次世代""の基盤を整えると述べた。"' in raw
+    assert raw.endswith("\r\n") and not raw.startswith("\ufeff")
+    header, first, _ = read_csv(tmp_path / "amounts.csv")
+    row = dict(zip(header, first))
+    assert row["sentence"] == TRICKY
+    assert row["text"] == "3,000億円"
+
+
+def test_csv_cells(tmp_path: Path) -> None:
+    write_tables(tmp_path, {"amounts": ROWS["amounts"], "dates": ROWS["dates"]})
+    header, *body = read_csv(tmp_path / "amounts.csv")
+    amounts = [dict(zip(header, r)) for r in body]
+    assert amounts[0]["amount_low"] == "300000000000.0"
+    assert amounts[0]["period_start"] == "2025-04-01"
+    assert amounts[0]["fx_year"] == "2025"
+    assert amounts[1]["amount_high"] == "10000000000000000"
+    assert amounts[1]["entity"] == "" and amounts[1]["usd_low"] == ""
+    header, *dates = read_csv(tmp_path / "dates.csv")
+    assert [dict(zip(header, d))["relative"] for d in dates] == ["false", "true"]
+
+
+def test_write_csv_to_a_stream_matches_the_file(tmp_path: Path) -> None:
+    write_tables(tmp_path, {"gpu_counts": ROWS["gpu_counts"]})
+    stream = io.StringIO(newline="")
+    write_csv(stream, "gpu_counts", ROWS["gpu_counts"])
+    assert stream.getvalue() == (tmp_path / "gpu_counts.csv").read_bytes().decode("utf-8")
+
+
+def test_write_csv_empty_table_is_header_only() -> None:
+    stream = io.StringIO(newline="")
+    write_csv(stream, "errors", [])
+    assert stream.getvalue() == "path,line,reason\r\n"
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_float_cells_read_back_exactly_and_have_no_exponent(value: float) -> None:
+    cell = csv_cell(value)
+    assert "e" not in cell.lower()
+    assert float(cell) == value and math.copysign(1, float(cell)) == math.copysign(1, value)

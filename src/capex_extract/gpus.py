@@ -1,0 +1,81 @@
+"""Accelerator counts: a number with a counter word that counts GPUs, AI chips or cards.
+
+A counter alone says little (枚 counts wafers, 台 machines, 基 reactors), so a count is
+kept only when the words around it name accelerators:
+  - after it:  「2,048基のGPU」「5万台のNvidia Hopper GPU」「130万台を超えるGPU」
+  - a cluster: 「1万枚クラスタ」 with accelerators named near by
+  - before it: 「H100を1万枚」「GPU 2万基」
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .lexicon import Lexicon, key
+from .numbers import NumberMatch
+from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after
+
+# Words allowed between a count and the accelerators it counts.
+_LINK = r"(?:\s*(?:を超える|を上回る|を超え|以上の|超の|規模の|程度の|前後の|ほどの|もの|の))*\s*"
+# How far around a cluster to look for a word naming accelerators.
+_CLUSTER_CONTEXT = 300
+
+
+@dataclass(frozen=True)
+class GpuFind:
+    quantity: Quantity
+    chip: str | None  # canonical chip family named in the phrase itself
+
+
+class GpuRules:
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        chip, accel, vendor = lex.chip_re.pattern, lex.accelerator_re.pattern, lex.vendor_re.pattern
+        self.after = re.compile(
+            rf"{_LINK}(?:(?:{vendor})\s*(?:の\s*)?)?(?P<chip>{chip})?\s*(?P<accel>{accel})?", re.IGNORECASE)
+        self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
+        self.before = re.compile(
+            rf"(?:(?P<chip>{chip})|(?:{accel}))\s*(?:を|が|は|、)?\s*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
+            re.IGNORECASE)
+        self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
+        self.not_gpu = re.compile(rf"{_LINK}(?:{lex.not_gpu_re.pattern})")
+
+    def _chip(self, surface: str | None) -> str | None:
+        return self.lex.chip_canonical.get(key(surface)) if surface else None
+
+    def classify(self, text: str, q: Quantity) -> tuple[str, str | None] | None:
+        """(rule, chip named in the phrase) when q counts accelerators, else None."""
+        if self.not_gpu.match(text, q.unit_end):
+            return None
+        m = self.after.match(text, q.unit_end)
+        if m and (m.group("chip") or m.group("accel")):
+            return "gpu.count_then_accelerator", self._chip(m.group("chip"))
+        if self.cluster.match(text, q.unit_end):
+            window = text[max(0, q.start - _CLUSTER_CONTEXT):q.end + _CLUSTER_CONTEXT]
+            if self.context.search(window):
+                return "gpu.cluster", None
+        m = self.before.search(text, max(0, q.start - 40), q.start)
+        if m:
+            return "gpu.accelerator_then_count", self._chip(m.group("chip"))
+        return None
+
+    def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
+        """The chip named nearest to a count in its sentence (「崑崙チップを搭載した1万枚クラスタ」)."""
+        found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
+                 for m in self.lex.chip_re.finditer(text, *sent)]
+        return self._chip(min(found)[1]) if found else None
+
+
+def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[NumberMatch],
+                    taken: list[tuple[int, int]]) -> list[GpuFind]:
+    """Counts of accelerators; numbers inside `taken` spans (money) are not counts."""
+    free = [n for n in numbers if not any(s <= n.start < e for s, e in taken)]
+    counted = [q for n in free if (q := with_unit_after(text, n, lex.counter_re, "gpu"))]
+    out = []
+    for q in merge_ranges(lex, text, free, counted, lex.counter_re):
+        found = rules.classify(text, q)
+        if found is not None:
+            rule, chip = found
+            q = read_qualifiers(lex, text, replace(q, rule=rule + q.rule.removeprefix("gpu")))
+            out.append(GpuFind(q, chip))
+    return out

@@ -1,0 +1,106 @@
+"""The knowledge the rules read, loaded from the CSV files under ``data/``.
+
+Every word list lives in a file a user can extend; this module turns them into
+precompiled patterns once per process.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Rows of a data CSV; lines starting with '#' are comments (sources, how to extend)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation that prefers the longest word (台湾ドル before ドル)."""
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in unique)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    currency_suffix: dict[str, str]
+    currency_prefix: dict[str, str]
+    currency_suffix_re: re.Pattern[str]
+    currency_prefix_re: re.Pattern[str]
+    qualifier_prefix: dict[str, str]
+    qualifier_suffix: dict[str, tuple[str, bool]]
+    qualifier_prefix_re: re.Pattern[str]
+    qualifier_suffix_re: re.Pattern[str]
+    metric_of: dict[str, str]
+    metric_re: re.Pattern[str]
+    org_canonical: dict[str, str]
+    org_re: re.Pattern[str]
+    chip_canonical: dict[str, str]
+    chip_re: re.Pattern[str]
+    vendor_re: re.Pattern[str]
+    counter_re: re.Pattern[str]
+    accelerator_re: re.Pattern[str]
+    cluster_re: re.Pattern[str]
+    not_gpu_re: re.Pattern[str]
+    cues: dict[str, frozenset[str]]
+
+    def cue_re(self, kind: str) -> str:
+        return alternation(list(self.cues[kind]))
+
+
+def key(word: str) -> str:
+    """Lookup key for a matched word: case and inner spaces do not matter."""
+    return re.sub(r"\s+", "", word).casefold()
+
+
+@lru_cache(maxsize=None)
+def load(data_dir: Path = DATA_DIR) -> Lexicon:
+    cur = read_rows(data_dir / "currencies.csv")
+    suffix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "suffix"}
+    prefix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "prefix"}
+    qual = read_rows(data_dir / "qualifiers.csv")
+    q_pre = {key(r["word"]): r["qualifier"] for r in qual if r["position"] == "prefix"}
+    q_suf = {key(r["word"]): (r["qualifier"], r["attached"] == "yes") for r in qual if r["position"] == "suffix"}
+    metric_rows = read_rows(data_dir / "metric_keywords.csv")
+    metrics = {key(r["keyword"]): r["metric"] for r in metric_rows}
+    orgs = read_rows(data_dir / "organizations.csv")
+    org_canonical = {key(r["alias"]): r["canonical"] for r in orgs}
+    chips = read_rows(data_dir / "chips.csv")
+    chip_canonical = {key(r["alias"]): r["canonical"] for r in chips}
+    vendors = {r["vendor"] for r in chips}
+    vendor_aliases = [r["alias"] for r in orgs if r["canonical"] in vendors]
+    gpu = read_rows(data_dir / "gpu_words.csv")
+    by_kind = lambda kind: [r["word"] for r in gpu if r["kind"] == kind]  # noqa: E731
+    cues: dict[str, set[str]] = {}
+    for r in read_rows(data_dir / "cues.csv"):
+        cues.setdefault(r["kind"], set()).add(r["word"])
+    words = lambda rows, col: [r[col] for r in rows]  # noqa: E731
+    return Lexicon(
+        currency_suffix=suffix,
+        currency_prefix=prefix,
+        currency_suffix_re=re.compile(alternation([r["word"] for r in cur if r["position"] == "suffix"])),
+        currency_prefix_re=re.compile(alternation([r["word"] for r in cur if r["position"] == "prefix"])),
+        qualifier_prefix=q_pre,
+        qualifier_suffix=q_suf,
+        qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),
+        qualifier_suffix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "suffix"])),
+        metric_of=metrics,
+        metric_re=re.compile(alternation(words(metric_rows, "keyword"))),
+        org_canonical=org_canonical,
+        org_re=re.compile(alternation(words(orgs, "alias")), re.IGNORECASE),
+        chip_canonical=chip_canonical,
+        chip_re=re.compile(alternation(words(chips, "alias")), re.IGNORECASE),
+        vendor_re=re.compile(alternation(vendor_aliases), re.IGNORECASE),
+        counter_re=re.compile(alternation(by_kind("counter"))),
+        accelerator_re=re.compile(alternation(by_kind("accelerator")), re.IGNORECASE),
+        cluster_re=re.compile(alternation(by_kind("cluster"))),
+        not_gpu_re=re.compile(alternation(by_kind("not_gpu"))),
+        cues={k: frozenset(v) for k, v in cues.items()},
+    )
+

@@ -1,0 +1,122 @@
+"""What amounts and counts share: a number with a unit, ranges of two, and qualifiers.
+
+All functions work on normalised text (see ``normalize.py``) and return offsets into it.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, replace
+
+from .lexicon import Lexicon, key
+from .numbers import NumberMatch
+
+_SCALES = {"万": 10**4, "億": 10**8, "兆": 10**12}
+_SCALE_AT_END = re.compile(r"([万億兆])\s*$")
+_PLAIN_NUMBER = re.compile(r"^[\d,.\s]+$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int  # the whole expression, attached qualifiers included
+    end: int
+    low: int | float
+    high: int | float
+    unit: str  # the unit word's lookup key (ドル, 台湾ドル, 枚 …)
+    unit_end: int  # where number and unit end, before any suffix qualifier
+    vague: bool
+    qualifier: str | None
+    rule: str
+
+
+def skip_spaces(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def with_unit_after(text: str, n: NumberMatch, unit_re: re.Pattern[str], rule: str) -> Quantity | None:
+    """「16億ドル」「2,048基」: a number followed (spaces allowed) by a unit word."""
+    m = unit_re.match(text, skip_spaces(text, n.end))
+    if not m:
+        return None
+    return Quantity(n.start, m.end(), n.low, n.high, key(m.group(0)), m.end(), n.vague, None, rule)
+
+
+def with_unit_before(text: str, n: NumberMatch, unit_re: re.Pattern[str], rule: str) -> Quantity | None:
+    """「$12億」「¥500」: a unit symbol written before the number."""
+    m = re.search(rf"(?:{unit_re.pattern})\s?$", text[max(0, n.start - 4):n.start])
+    if not m:
+        return None
+    start = n.start - (len(text[max(0, n.start - 4):n.start]) - m.start())
+    return Quantity(start, n.end, n.low, n.high, key(m.group(0).strip()), n.end, n.vague, None, rule)
+
+
+def _is_range_gap(lex: Lexicon, text: str, start: int, end: int) -> bool:
+    return start <= end and text[start:end].strip() in lex.cues["range"]
+
+
+def _is_change(lex: Lexicon, text: str, pos: int) -> bool:
+    """「AからBに増加」: B followed by に/へ and a verb of change makes A→B a change."""
+    pos = skip_spaces(text, pos)
+    if pos >= len(text) or text[pos] not in "にへ":
+        return False
+    rest = text[skip_spaces(text, pos + 1):pos + 12]
+    return any(rest.startswith(w) for w in lex.cues["change"])
+
+
+def _borrow_scale(text: str, first: NumberMatch, second_text: str) -> int | float:
+    """「600~900億」: the first end takes the scale written only on the second."""
+    m = _SCALE_AT_END.search(second_text)
+    if m and _PLAIN_NUMBER.match(text[first.start:first.end]):
+        return first.low * _SCALES[m.group(1)]
+    return first.low
+
+
+def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities: list[Quantity],
+                 unit_re: re.Pattern[str]) -> list[Quantity]:
+    """「600億ドルから650億ドル」「600億~900億米ドル」 become one quantity with low and high;
+    「50億から80億ドルに増加」 is a change: two quantities, the first taking the second's unit."""
+    used = {(q.start, q.end) for q in quantities}
+    bare = [n for n in numbers if not any(s <= n.start < e for s, e in used)]
+    bare_ends = [n.end for n in bare]
+    out: list[Quantity] = []
+    for q in quantities:
+        prev = out[-1] if out else None
+        change = _is_change(lex, text, q.unit_end)
+        if prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start) and not change:
+            out[-1] = replace(prev, end=q.end, unit_end=q.unit_end, high=q.high, vague=prev.vague or q.vague,
+                              rule=prev.rule + "_range")
+            continue
+        i = bisect.bisect_right(bare_ends, q.start) - 1
+        first = bare[i] if i >= 0 else None
+        if first is not None and (not out or first.start >= out[-1].end) and _is_range_gap(lex, text, first.end, q.start):
+            number_text = text[q.start:q.unit_end]
+            unit_m = unit_re.search(number_text)
+            low = _borrow_scale(text, first, number_text[:unit_m.start()] if unit_m else number_text)
+            if change:
+                out.append(replace(q, start=first.start, end=first.end, unit_end=first.end, low=low, high=low,
+                                   vague=first.vague, rule=q.rule + "_shared_unit"))
+            else:
+                q = replace(q, start=first.start, low=low, vague=first.vague or q.vague, rule=q.rule + "_range")
+        out.append(q)
+    return out
+
+
+def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
+    """Reads 約/最大 before and 未満/超/を超える after; attached words join the span."""
+    start, end, qualifier = q.start, q.end, None
+    head = text[max(0, start - 8):start]
+    m = re.search(rf"(?:{lex.qualifier_prefix_re.pattern})\s?$", head)
+    if m:
+        qualifier = lex.qualifier_prefix[key(m.group(0).strip())]
+        start -= len(head) - m.start()
+    m = lex.qualifier_suffix_re.match(text, skip_spaces(text, end))
+    if m:
+        word_qualifier, attached = lex.qualifier_suffix[key(m.group(0))]
+        qualifier = qualifier or word_qualifier
+        if attached:
+            end = m.end()
+    if q.vague:
+        qualifier = "vague"
+    return replace(q, start=start, end=end, qualifier=qualifier)

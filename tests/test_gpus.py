@@ -1,0 +1,42 @@
+"""Accelerator-count rules, on sentences written for these tests."""
+import pytest
+
+from capex_extract import extract_text
+
+
+def counts(text):
+    return [(g.text, g.count_low, g.chip, g.qualifier, g.rule) for g in extract_text(text).gpu_counts]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同社は2万基のH100を導入した。", ("2万基", 20000, "NVIDIA Hopper", None, "gpu.count_then_accelerator")),
+    ("新拠点には 8,192 個の Blackwell GPU が並ぶ。", ("8,192 個", 8192, "NVIDIA Blackwell", None,
+                                                 "gpu.count_then_accelerator")),
+    ("研究所は4000枚のGPUで学習した。", ("4000枚", 4000, None, None, "gpu.count_then_accelerator")),
+    ("年内に50万台を超えるGPUを稼働させる。", ("50万台", 500000, None, "over", "gpu.count_then_accelerator")),
+    ("H200を約3,000枚調達した。", ("約3,000枚", 3000, "NVIDIA Hopper", "approx", "gpu.accelerator_then_count")),
+    ("同社は最大1万6000個のMI300Xを購入する。", ("最大1万6000個", 16000, "AMD Instinct", "up_to",
+                                              "gpu.count_then_accelerator")),
+    ("昇騰チップを使った2万枚クラスタが稼働した。", ("2万枚", 20000, "Huawei Ascend", None, "gpu.cluster")),
+])
+def test_accelerator_counts(sentence, expected):
+    assert counts(sentence) == [expected]
+
+
+@pytest.mark.parametrize("sentence", [
+    "先端パッケージの月産能力は3万5000枚に増える。",
+    "同社はウェハを月産14万枚生産する。",
+    "HBMの生産能力を月間14万~15万枚に引き上げる。",
+    "新たに工場を3棟建て、500人を採用する。",
+    "サーバー1000台を設置した。",
+    "100社以上が参加した。",
+    "原子炉3基を再稼働させる。",
+])
+def test_counts_of_other_things_are_not_gpu_counts(sentence):
+    assert counts(sentence) == []
+
+
+def test_vendor_before_a_chip_is_not_the_owner():
+    [row] = extract_text("さくらインターネットは NVIDIA の H100 を 2,000 枚導入した。").gpu_counts
+    assert row.entity == "Sakura Internet"
+    assert row.chip == "NVIDIA Hopper"

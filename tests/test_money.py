@@ -1,0 +1,71 @@
+"""Amount rules, on sentences written for these tests."""
+import pytest
+
+from capex_extract import extract_text
+
+
+def amounts(text):
+    return [(a.text, a.amount_low, a.amount_high, a.currency, a.qualifier) for a in extract_text(text).amounts]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同社は新工場に1兆2000億円を投じる。", ("1兆2000億円", 1.2e12, 1.2e12, "JPY", None)),
+    ("総額は九億四千四百万ドルに上った。", ("九億四千四百万ドル", 9.44e8, 9.44e8, "USD", None)),
+    ("設備投資は 4,650 億ドル に達した。", ("4,650 億ドル", 4.65e11, 4.65e11, "USD", None)),
+    ("調達額は36.5億元だった。", ("36.5億元", 3.65e9, 3.65e9, "CNY", None)),
+    ("政府は二千億台湾ドルを拠出する。", ("二千億台湾ドル", 2e11, 2e11, "TWD", None)),
+    ("投資規模は約3兆ウォンとなる。", ("約3兆ウォン", 3e12, 3e12, "KRW", "approx")),
+    ("欧州では€120億の計画が動き出した。", ("€120億", 1.2e10, 1.2e10, "EUR", None)),
+    ("同社は$12億を追加で投じる。", ("$12億", 1.2e9, 1.2e9, "USD", None)),
+    ("英国の事業に140億ポンドを充てる。", ("140億ポンド", 1.4e10, 1.4e10, "GBP", None)),
+    ("新拠点には最大500億円を投資する。", ("最大500億円", 5e10, 5e10, "JPY", "up_to")),
+    ("売上高は80億ドル超となった。", ("80億ドル超", 8e9, 8e9, "USD", "over")),
+    ("開発費は1億ドル未満に抑えた。", ("1億ドル未満", 1e8, 1e8, "USD", "under")),
+    ("数十億円規模の投資を検討している。", ("数十億円", 1e9, 1e10, "JPY", "vague")),
+    ("支出は3000億ドルを超える見通しだ。", ("3000億ドル", 3e11, 3e11, "USD", "over")),
+])
+def test_single_amounts(sentence, expected):
+    assert amounts(sentence) == [expected]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("今年は700億ドルから750億ドルを投じる。", ("700億ドルから750億ドル", 7e10, 7.5e10)),
+    ("需要は 500 億~ 800 億米ドル と見込まれる。", ("500 億~ 800 億米ドル", 5e10, 8e10)),
+    ("市場は300〜400億ドルに広がる。", ("300〜400億ドル", 3e10, 4e10)),
+])
+def test_ranges_are_one_row(sentence, expected):
+    [(text, low, high, _, _)] = amounts(sentence)
+    assert (text, low, high) == expected
+
+
+def test_from_a_to_b_with_a_verb_of_change_is_two_amounts():
+    got = amounts("売上高は50億ドルから80億ドルに増加した。")
+    assert [(t, lo) for t, lo, *_ in got] == [("50億ドル", 5e9), ("80億ドル", 8e9)]
+
+
+def test_a_bare_number_before_a_change_shares_the_unit():
+    got = amounts("売上高は50億から80億ドルに増加した。")
+    assert [(t, lo, c) for t, lo, _, c, _ in got] == [("50億", 5e9, "USD"), ("80億ドル", 8e9, "USD")]
+
+
+def test_percentages_ratios_and_exchange_rates_are_not_amounts():
+    assert amounts("利益は42%増え、受注は2倍になった。相場は1ドル=150円で推移した。") == []
+
+
+def test_taiwan_dollar_is_not_a_machine_count():
+    rows = extract_text("同社は3000億台湾ドルを新工場に投じる。")
+    assert [a.currency for a in rows.amounts] == ["TWD"]
+    assert rows.gpu_counts == []
+
+
+def test_restated_amount_in_brackets_shares_the_attribution():
+    rows = extract_text("エヌビディアの時価総額は 5,000 億ドル(約 75 兆円)減少した。")
+    assert [(a.currency, a.metric, a.entity) for a in rows.amounts] == [
+        ("USD", "market_cap", "NVIDIA"), ("JPY", "market_cap", "NVIDIA")]
+
+
+def test_text_is_the_original_slice_with_full_width_input():
+    text = "同社は２０２５年に約１，２００億円を投資する。"
+    [row] = extract_text(text).amounts
+    assert text[row.start:row.end] == row.text == "約１，２００億円"
+    assert row.amount_low == 1.2e11

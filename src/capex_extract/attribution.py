@@ -4,11 +4,13 @@ The rules read one sentence, as a reader does, and fall back on the sentence bef
 when the subject is left out (「これは…」「同社は…」), which Japanese does freely.
 
 Entity: organisation names are dictionary aliases that are whole Sudachi tokens, or
-Sudachi's own organisation names. A name that only sources a figure (「Xによると」) or
-makes a chip (「NvidiaのH100」) is not the owner. Names joined by 、/と/や form one list,
-which shares the amount. The nearest topic or subject (「Xは」「Xが」) before the amount
-wins; then the nearest name before it; then a subject after it; then the topic of the
-sentence before.
+Sudachi's own organisation names. A name that only sources a figure (「Xによると」), gives
+the money (「Xから」) or makes a chip (「NvidiaのH100」) is not the owner. Names joined by
+、/と/や form one list, which shares the amount. In the amount's own clause the nearest
+topic or subject wins, then the nearest name; across clauses only a topic (は) carries,
+then the nearest name; then a subject after the amount. A sentence naming no one takes
+the subject carried from the sentences before it in the paragraph, 同社 the company named
+last, and a generic owner (各社, 大手) no one.
 
 Metric: the keyword nearest to the amount in its sentence (one joined to it by の counts
 as nearest), else the metric of the previous sentence's last amount.
@@ -29,6 +31,7 @@ from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
+_PLACE_POS = ("名詞", "固有名詞", "地名")
 _JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
 
 
@@ -37,8 +40,32 @@ class OrgMention:
     start: int
     end: int
     canonical: str
-    subject: bool  # followed by は/が/も: the clause's topic or subject
+    particle: str | None  # 'topic' (は: scopes over the sentence), 'subject' (が: its clause) or None
     group: int  # mentions joined by 、/と/や share a group
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What the entity rules need to know about one sentence."""
+
+    mentions: list[OrgMention]
+    clause_starts: list[int]  # where each clause begins; the sentence start first
+    anaphors: list[int]  # where 同社-like words stand
+    generic: bool  # a generic owner (大手の, 企業が) or a place as topic (米国では, フランスでも)
+
+    def topic(self, subjects: bool = True) -> str | None:
+        """The first topic (は), or with `subjects` also the first subject (が): what a
+        following subjectless sentence is about."""
+        for m in self.mentions:
+            if m.particle == "topic" or (subjects and m.particle):
+                return _group_entity(self.mentions, m.group)
+        return None
+
+    def last_named(self) -> str | None:
+        return _group_entity(self.mentions, self.mentions[-1].group) if self.mentions else None
+
+    def refers_back(self, q: Quantity) -> bool:
+        return any(a < q.start for a in self.anaphors)
 
 
 @dataclass
@@ -52,71 +79,112 @@ def without_parens(s: str) -> str:
     return _PARENS.sub("", s)
 
 
+def _group_entity(mentions: list[OrgMention], group: int) -> str:
+    names: list[str] = []
+    for m in mentions:
+        if m.group == group and m.canonical not in names:
+            names.append(m.canonical)
+    return ";".join(names)
+
+
+def _after_aside(text: str, pos: int) -> int:
+    """Where the word after a name starts, past spaces and a bracketed aside:
+    「台湾積体電路製造(TSMC)は」「百度(バイドゥ)は」."""
+    pos = len(text) - len(text[pos:].lstrip(" "))
+    if pos < len(text) and text[pos] in "(（":
+        close = min((i for i in (text.find(")", pos), text.find("）", pos)) if i >= 0), default=-1)
+        if close >= 0:
+            pos = close + 1
+    elif pos < len(text) and text[pos] in ")）":
+        pos += 1
+    return len(text) - len(text[pos:].lstrip(" "))
+
+
+def _ends_clause(prev: Token) -> bool:
+    """A comma after a verb, an auxiliary or a conjunctive particle closes a clause
+    (「…を公開し、」「…によると、」); one after a noun only separates a list."""
+    return prev.pos[0] in ("動詞", "助動詞", "形容詞", "接続詞") or prev.pos[:2] == ("助詞", "接続助詞")
+
+
 class Attributor:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         source = alternation(list(lex.cues["source"]))
         self.source_after = re.compile(rf"\s*(?:の[^、。]{{0,15}}?)?(?:{source})")
+        self.giver_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['giver']))})")
         self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})", re.IGNORECASE)
         joiners = alternation(list(lex.cues["list_joiner"]))
         self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\)|（|）)\s*)*$")
-        self.subject_words = lex.cues["subject"]
+        self.particle = re.compile(rf"\s*({alternation(list(lex.cues['subject']))})(?!の)")
+        self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
+        # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
+        self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
         self.comparison = re.compile(rf"\s*(?:{alternation(list(lex.cues['comparison']))})")
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
 
     # -- organisations ---------------------------------------------------------------------
-    def org_mentions(self, text: str, start: int, end: int, tokens: list[Token]) -> list[OrgMention]:
-        """Owner candidates in text[start:end]: sources and chip makers are left out."""
-        starts = {t.start for t in tokens}
-        ends = {t.end for t in tokens}
+    def view(self, text: str, start: int, end: int, tokens: list[Token]) -> SentenceView:
+        """Owner candidates in text[start:end] (sources, givers and chip makers left out),
+        with the sentence's clause boundaries."""
+        spans = self._names(text, tokens)
+        words = [t for t in tokens if t.pos[0] != "空白"]
+        mentions: list[OrgMention] = []
+        group = 0
+        for s, e, canonical in spans:
+            if any(r.match(text, e) for r in (self.source_after, self.giver_after, self.vendor_after)):
+                continue
+            if not mentions or not self.joiner.match(text[mentions[-1].end:s]):
+                group += 1
+            mentions.append(OrgMention(s, e, canonical, self._particle(text, e), group))
+        clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
+        place_topic = any(t.pos[:3] == _PLACE_POS and self._particle(text, t.end) == "topic" for t in words)
+        return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
+                            place_topic or bool(self.generic.search(text, start, end)))
+
+    def _names(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
+        """Dictionary names that are whole runs of tokens, longest first, so that 「メタバース」
+        is no メタ; then Sudachi's own organisation names. Keys ignore case and spaces, so
+        「SK ハイニックス」 is SKハイニックス."""
         spans: list[tuple[int, int, str]] = []
-        for m in self.lex.org_re.finditer(text, start, end):
-            if m.start() in starts and m.end() in ends:
-                spans.append((m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
+        words = [t for t in tokens if t.pos[0] != "空白"]
+        i = 0
+        while i < len(words):
+            s = words[i].start
+            reach = [j for j in range(i, min(len(words), i + 12)) if words[j].end - s <= 2 * self.lex.org_max_len]
+            hit = next(((j, c) for j in reversed(reach) if (c := self.lex.org_canonical.get(key(text[s:words[j].end])))),
+                       None)
+            if hit:
+                spans.append((s, words[hit[0]].end, hit[1]))
+                i = hit[0]
+            i += 1
         for t in tokens:
             if t.pos[:3] == _ORG_POS and not any(s < t.end and t.start < e for s, e, _ in spans):
                 spans.append((t.start, t.end, t.surface))
-        spans.sort()
-        # The particle after a name, looking past the spaces machine translation inserts.
-        words = [t for t in tokens if t.pos[0] != "空白"]
-        next_word = {a.end: b for a, b in zip(words, words[1:])}
-        out: list[OrgMention] = []
-        group = 0
-        for s, e, canonical in spans:
-            if self.source_after.match(text, e) or self.vendor_after.match(text, e):
-                continue
-            if not out or not self.joiner.match(text[out[-1].end:s]):
-                group += 1
-            nxt = next_word.get(e)
-            # After a space Sudachi reads 「DeepSeek が」's が as a conjunction; right after a
-            # name it can only be the particle.
-            subject = nxt is not None and nxt.surface in self.subject_words and nxt.pos[0] in ("助詞", "接続詞")
-            out.append(OrgMention(s, e, canonical, subject, group))
-        return out
+        return sorted(spans)
+
+    def _particle(self, text: str, pos: int) -> str | None:
+        """'topic' or 'subject' when a topic or subject particle stands at `pos`. Read from
+        the text, not the tokens: Sudachi splits では into で|は and, after a space, reads
+        「DeepSeek が」's が as a conjunction."""
+        m = self.particle.match(text, _after_aside(text, pos))
+        if not m:
+            return None
+        return "topic" if m.group(1) in self.lex.cues["topic"] else "subject"
 
     @staticmethod
-    def _group_entity(mentions: list[OrgMention], group: int) -> str:
-        names: list[str] = []
-        for m in mentions:
-            if m.group == group and m.canonical not in names:
-                names.append(m.canonical)
-        return ";".join(names)
-
-    def topic(self, mentions: list[OrgMention]) -> str | None:
-        """The first topic or subject of a sentence, for the sentences that follow it."""
-        for m in mentions:
-            if m.subject:
-                return self._group_entity(mentions, m.group)
-        return None
-
-    def entity(self, q: Quantity, mentions: list[OrgMention]) -> str | None:
-        """The owner named in the amount's own sentence, or None (see the module docstring)."""
+    def entity(view: SentenceView, q: Quantity, not_owner: str | None = None) -> str | None:
+        """The owner named in the amount's own sentence, or None (see the module docstring).
+        `not_owner` is left out: the maker of the chips a count counts."""
+        clause = max(c for c in view.clause_starts if c <= q.start) if view.clause_starts else 0
+        mentions = [m for m in view.mentions if m.canonical != not_owner]
         before = [m for m in mentions if m.end <= q.start]
-        after = [m for m in mentions if m.start >= q.end]
-        for pick in ([m for m in before if m.subject][-1:], before[-1:], [m for m in after if m.subject][:1]):
+        in_clause = [m for m in before if m.start >= clause]
+        after = [m for m in mentions if m.start >= q.end and m.particle]
+        for pick in ([m for m in in_clause if m.particle][-1:], in_clause[-1:],
+                     [m for m in before if m.particle == "topic"][-1:], before[-1:], after[:1]):
             if pick:
-                return self._group_entity(mentions, pick[0].group)
+                return _group_entity(view.mentions, pick[0].group)
         return None
 
     # -- metric ----------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 
 A counter alone says little (枚 counts wafers, 台 machines, 基 reactors), so a count is
 kept only when the words around it name accelerators:
-  - after it:  「2,048基のGPU」「5万台のNvidia Hopper GPU」「130万台を超えるGPU」
+  - after it:  「2,048基のGPU」「5万台のNvidia Hopper GPU」「130万台を超えるGPU」「1万基がH100」
   - a cluster: 「1万枚クラスタ」 with accelerators named near by
-  - before it: 「H100を1万枚」「GPU 2万基」
+  - before it: 「H100を1万枚」「GPU 2万基」「GPUの数は130万枚」
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .numbers import NumberMatch
 from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after
 
 # Words allowed between a count and the accelerators it counts.
-_LINK = r"(?:\s*(?:を超える|を上回る|を超え|以上の|超の|規模の|程度の|前後の|ほどの|もの|の))*\s*"
+_LINK = r"(?:\s*(?:を超える|を上回る|を超え|以上の|超の|規模の|程度の|前後の|ほどの|もの|の|が|は))*\s*"
 # How far around a cluster to look for a word naming accelerators.
 _CLUSTER_CONTEXT = 300
 
@@ -34,8 +34,10 @@ class GpuRules:
         self.after = re.compile(
             rf"{_LINK}(?:(?:{vendor})\s*(?:の\s*)?)?(?P<chip>{chip})?\s*(?P<accel>{accel})?", re.IGNORECASE)
         self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
+        # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))\s*(?:を|が|は|、)?\s*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の\s*(?:総数|台数|枚数|数)\s*)?(?:を|が|は|、)?\s*"
+            rf"(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
         self.not_gpu = re.compile(rf"{_LINK}(?:{lex.not_gpu_re.pattern})")

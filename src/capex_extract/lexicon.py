@@ -27,12 +27,25 @@ def alternation(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in unique)
 
 
+_SCRIPT_CHANGE = re.compile(r"(?<=[A-Za-z0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[A-Za-z0-9])")
+
+
+def spaced_alternation(words: list[str]) -> str:
+    """Like ``alternation``, but machine translation's space where Latin letters meet
+    Japanese may stand or not: SKハイニックス also matches 「SK ハイニックス」."""
+    unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return "|".join(r"\s?".join(re.escape(part).replace(r"\ ", r"\s?") for part in _SCRIPT_CHANGE.split(w))
+                    for w in unique)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     currency_suffix: dict[str, str]
     currency_prefix: dict[str, str]
     currency_suffix_re: re.Pattern[str]
     currency_prefix_re: re.Pattern[str]
+    subunit_fraction: dict[tuple[str, str], float]
+    subunit_re: re.Pattern[str]
     qualifier_prefix: dict[str, str]
     qualifier_suffix: dict[str, tuple[str, bool]]
     qualifier_prefix_re: re.Pattern[str]
@@ -41,7 +54,9 @@ class Lexicon:
     metric_re: re.Pattern[str]
     org_canonical: dict[str, str]
     org_re: re.Pattern[str]
+    org_max_len: int
     chip_canonical: dict[str, str]
+    chip_vendor: dict[str, str]
     chip_re: re.Pattern[str]
     vendor_re: re.Pattern[str]
     counter_re: re.Pattern[str]
@@ -86,6 +101,10 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         currency_prefix=prefix,
         currency_suffix_re=re.compile(alternation([r["word"] for r in cur if r["position"] == "suffix"])),
         currency_prefix_re=re.compile(alternation([r["word"] for r in cur if r["position"] == "prefix"])),
+        subunit_fraction={(key(r["word"]), r["currency"]): float(r["fraction"])
+                          for r in cur if r["position"] == "subunit"},
+        subunit_re=re.compile(r"\s*と?\s*(?P<n>\d+|[〇一二三四五六七八九十]+)\s*(?P<w>"
+                              + alternation([r["word"] for r in cur if r["position"] == "subunit"]) + ")"),
         qualifier_prefix=q_pre,
         qualifier_suffix=q_suf,
         qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),
@@ -93,12 +112,14 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         metric_of=metrics,
         metric_re=re.compile(alternation(words(metric_rows, "keyword"))),
         org_canonical=org_canonical,
-        org_re=re.compile(alternation(words(orgs, "alias")), re.IGNORECASE),
+        org_re=re.compile(spaced_alternation(words(orgs, "alias")), re.IGNORECASE),
+        org_max_len=max(len(k) for k in org_canonical),
         chip_canonical=chip_canonical,
-        chip_re=re.compile(alternation(words(chips, "alias")), re.IGNORECASE),
-        vendor_re=re.compile(alternation(vendor_aliases), re.IGNORECASE),
+        chip_vendor={r["canonical"]: r["vendor"] for r in chips},
+        chip_re=re.compile(spaced_alternation(words(chips, "alias")), re.IGNORECASE),
+        vendor_re=re.compile(spaced_alternation(vendor_aliases), re.IGNORECASE),
         counter_re=re.compile(alternation(by_kind("counter"))),
-        accelerator_re=re.compile(alternation(by_kind("accelerator")), re.IGNORECASE),
+        accelerator_re=re.compile(spaced_alternation(by_kind("accelerator")), re.IGNORECASE),
         cluster_re=re.compile(alternation(by_kind("cluster"))),
         not_gpu_re=re.compile(alternation(by_kind("not_gpu"))),
         cues={k: frozenset(v) for k, v in cues.items()},

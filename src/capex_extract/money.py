@@ -1,27 +1,30 @@
 """Money amounts: a number with a currency word or symbol, ranges and qualifiers."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from .lexicon import Lexicon
-from .numbers import NumberMatch
+from .lexicon import Lexicon, key
+from .numbers import NumberMatch, parse_number
 from .quantities import Quantity, merge_ranges, read_qualifiers, skip_spaces, with_unit_after, with_unit_before
 
-# 「2222円13銭」: sen are hundredths of a yen.
-_SEN = re.compile(r"(\d{1,2})銭")
 
 
 def currency_of(lex: Lexicon, q: Quantity) -> str:
     return lex.currency_suffix.get(q.unit) or lex.currency_prefix[q.unit]
 
 
-def _add_sen(text: str, q: Quantity) -> Quantity:
-    m = _SEN.match(text, q.unit_end)
-    if q.unit != "円" or not m:
+def _add_subunits(lex: Lexicon, text: str, q: Quantity) -> Quantity:
+    """「2222円13銭」「2ドル3セント」「50元6角3分」: smaller units written after the main one."""
+    currency, pos, extra = currency_of(lex, q), q.unit_end, 0.0
+    while (m := lex.subunit_re.match(text, pos)) and (key(m["w"]), currency) in lex.subunit_fraction:
+        value = parse_number(m["n"])
+        if value is None:
+            break
+        extra += value[0] * lex.subunit_fraction[(key(m["w"]), currency)]
+        pos = m.end()
+    if pos == q.unit_end:
         return q
-    sen = int(m.group(1)) / 100
-    return replace(q, end=m.end(), unit_end=m.end(), low=q.low + sen, high=q.high + sen)
+    return replace(q, end=pos, unit_end=pos, low=q.low + extra, high=q.high + extra)
 
 
 def _is_fx_quote(text: str, a: Quantity, b: Quantity) -> bool:
@@ -36,7 +39,7 @@ def find_amounts(lex: Lexicon, text: str, numbers: list[NumberMatch]) -> list[Qu
         q = (with_unit_after(text, n, lex.currency_suffix_re, "money.number_currency")
              or with_unit_before(text, n, lex.currency_prefix_re, "money.symbol_number"))
         if q is not None:
-            found.append(_add_sen(text, q))
+            found.append(_add_subunits(lex, text, q))
     quotes = {i for i in range(len(found) - 1) if _is_fx_quote(text, found[i], found[i + 1])}
     found = [q for i, q in enumerate(found) if i not in quotes and i - 1 not in quotes]
     merged = merge_ranges(lex, text, numbers, found, lex.currency_suffix_re)

@@ -40,12 +40,12 @@ _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # GPT-4o, FY2025, v1.5), not quantities: such digits are skipped whole.
 _NUM_IN_TEXT = (rf"(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<![A-Za-z0-9]\.)(?<![A-Za-z],){_NUM}"
                 r"(?![A-Za-z0-9]|\.\d)")
-# One candidate expression: digits and numeral kanji, with a space allowed between digits
-# and a scale (4,650 億) and, in machine-translated text, between a big scale and the next
+# One candidate expression: digits and numeral kanji, with spaces allowed between digits
+# and a scale (4,650 億, 7  万) and, in machine-translated text, between a big scale and the next
 # digits-plus-big-scale group (9 億 4400 万); never between two digit groups (3 600).
 _RUN = re.compile(
     rf"(?=[\d{_K}{_S}{_VAGUE}])"
-    rf"(?:{_NUM_IN_TEXT}(?: (?=[{_S}]))?|[{_K}{_S}{_VAGUE}]"
+    rf"(?:{_NUM_IN_TEXT}(?: {{1,3}}(?=[{_S}]))?|[{_K}{_S}{_VAGUE}]"
     rf"|(?<=[{_BIG_S}]) (?=\d[\d,.]* ?[{_BIG_S}]))+"
 )
 _TOKEN = re.compile(rf"({_NUM}|\.\d+)|([{_K}])|([{_S}])|({_VAGUE})|( +)")

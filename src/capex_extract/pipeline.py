@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from . import fx
-from .attribution import Attributor, OrgMention
+from .attribution import Attributor
 from .dates import DateMatch, Reference, find_dates, infer_reference
 from .gpus import GpuRules, find_gpu_counts
 from .lexicon import Lexicon, load
@@ -111,48 +111,55 @@ def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None
 
 def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[_Found],
                dates: list[DateMatch]) -> None:
-    """Entity, metric and period for every amount and count, sentence by sentence."""
-    mentions_of: dict[tuple[int, int], list[OrgMention]] = {}
+    """Entity, metric and period for every amount and count, sentence by sentence.
 
-    def mentions(sent: tuple[int, int], holds_facts: bool) -> list[OrgMention]:
-        """Sentences with facts are always tokenized (Sudachi may know a name the
-        dictionary does not); others only when a dictionary name appears in them."""
-        if sent not in mentions_of:
-            wanted = holds_facts or r.lex.org_re.search(t, *sent)
-            tokens = tokenize(t[sent[0]:sent[1]], sent[0]) if wanted else []
-            mentions_of[sent] = r.attributor.org_mentions(t, sent[0], sent[1], tokens)
-        return mentions_of[sent]
-
-    i = 0
+    Japanese leaves a known subject out, so a sentence that names no owner continues the
+    sentences before it in its paragraph (``carried``); 同社 points to the company named
+    last anywhere before (``last_named``)."""
+    carried: str | None = None
+    last_named: str | None = None
     previous_metric: str | None = None
-    previous_entity: str | None = None
+    i = 0
     for k, sent in enumerate(sentences):
         here = []
         while i < len(found) and found[i].q.start < sent[1]:
             here.append(found[i])
             i += 1
-        if not here:
-            previous_metric = previous_entity = None
+        if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
+            carried = previous_metric = None
+        # Sudachi runs only where it can matter: sentences with figures or with a name.
+        if not here and not r.lex.org_re.search(t, *sent):
+            carried = previous_metric = None
             continue
-        # A sentence that leaves its subject out continues the one before: its topic, or
-        # failing that whom the figures it named itself belonged to (one step, no further).
-        previous_topic = (r.attributor.topic(mentions(sentences[k - 1], False)) if k else None) or previous_entity
-        previous_entity = None
+        view = r.attributor.view(t, sent[0], sent[1], tokenize(t[sent[0]:sent[1]], sent[0]))
+        if not here:
+            carried = None if view.generic and not view.mentions else view.topic()
+            last_named = view.topic() or view.last_named() or last_named
+            previous_metric = None
+            continue
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
+        owners: list[str | None] = []
         for f, period in zip(here, periods):
-            own = r.attributor.entity(f.q, mentions(sent, True))
-            f.entity = own or previous_topic
-            if own:
-                previous_entity = own
-            f.period = period
             if f.kind == "gpu" and f.chip is None:
                 f.chip = r.gpu.chip_near(t, f.q, sent)
+            own = r.attributor.entity(view, f.q, r.lex.chip_vendor.get(f.chip or ""))
+            if own:
+                f.entity = own
+            elif view.refers_back(f.q):
+                f.entity = last_named
+            elif not (view.generic and not view.mentions):
+                f.entity = carried
+            owners.append(own)
+            f.period = period
             if f.kind == "money":
                 f.metric = r.attributor.metric(t, f.q, sent) or previous_metric
         money_here = [f for f in here if f.kind == "money"]
         _restatements(t, money_here)
-        if money_here:
-            previous_metric = money_here[-1].metric
+        previous_metric = money_here[-1].metric if money_here else previous_metric
+        # A は-topic carries on; a が-subject belongs to its clause, so the figures' owner does.
+        generic_only = view.generic and not view.mentions
+        carried = None if generic_only else (view.topic(subjects=False) or here[-1].entity)
+        last_named = view.topic() or next((o for o in reversed(owners) if o), None) or view.last_named() or last_named
 
 
 def _restatements(t: str, money: list[_Found]) -> None:

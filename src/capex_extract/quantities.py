@@ -56,8 +56,11 @@ def _is_range_gap(lex: Lexicon, text: str, start: int, end: int) -> bool:
     return start <= end and text[start:end].strip() in lex.cues["range"]
 
 
-def _is_change(lex: Lexicon, text: str, pos: int) -> bool:
-    """「AからBに増加」: B followed by に/へ and a verb of change makes A→B a change."""
+def _is_change(lex: Lexicon, text: str, gap: str, pos: int) -> bool:
+    """「AからBに増加」: from A, B followed by に/へ and a verb of change is a change;
+    「A~Bに達する」 with a range mark stays a range."""
+    if gap.strip() not in ("から", "より"):
+        return False
     pos = skip_spaces(text, pos)
     if pos >= len(text) or text[pos] not in "にへ":
         return False
@@ -83,8 +86,8 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
     out: list[Quantity] = []
     for q in quantities:
         prev = out[-1] if out else None
-        change = _is_change(lex, text, q.unit_end)
-        if prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start) and not change:
+        if (prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start)
+                and not _is_change(lex, text, text[prev.end:q.start], q.unit_end)):
             out[-1] = replace(prev, end=q.end, unit_end=q.unit_end, high=q.high, vague=prev.vague or q.vague,
                               rule=prev.rule + "_range")
             continue
@@ -94,7 +97,7 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
             number_text = text[q.start:q.unit_end]
             unit_m = unit_re.search(number_text)
             low = _borrow_scale(text, first, number_text[:unit_m.start()] if unit_m else number_text)
-            if change:
+            if _is_change(lex, text, text[first.end:q.start], q.unit_end):
                 out.append(replace(q, start=first.start, end=first.end, unit_end=first.end, low=low, high=low,
                                    vague=first.vague, rule=q.rule + "_shared_unit"))
             else:
@@ -114,7 +117,10 @@ def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     m = lex.qualifier_suffix_re.match(text, skip_spaces(text, end))
     if m:
         word_qualifier, attached = lex.qualifier_suffix[key(m.group(0))]
-        qualifier = qualifier or word_qualifier
+        # 「2024年の830億ドルを上回り」: a figure named with の is the base that something
+        # else exceeds; the verb does not qualify it.
+        if attached or not text[:start].rstrip().endswith("の"):
+            qualifier = qualifier or word_qualifier
         if attached:
             end = m.end()
     if q.vague:

@@ -111,12 +111,15 @@ _YEAR_HEAD = re.compile(
     rf"{_NB}(?:(?P<era>{_alt(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
     rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})){_SP}年"
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
+    rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}(?P<fy2>会計年度)"
     rf"|(?P<rel>{_alt([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
 _MONTH_HEAD = re.compile(
     rf"(?P<rel>{_alt(_REL_MONTH)})|{_NB}(?<![かヶカケヵ箇])(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
-# A lone 一日 is "one day" far more often than "the 1st".
+# A lone 一日 is "one day" far more often than "the 1st", and a lone day before で is a
+# span of time (「1日で5,900億ドル減少」), not a date.
 _DAY_HEAD = re.compile(
-    rf"{_NB}(?<![毎各数約計第])(?<![0-9]~)(?<![0-9]-)(?P<d>3[01]|[12][0-9]|0?[1-9]|(?!一日){_KDAY_N}) ?日{_DAY_STOP}")
+    rf"{_NB}(?<![毎各数約計第])(?<![0-9]~)(?<![0-9]-)(?P<d>3[01]|[12][0-9]|0?[1-9]|(?!一日){_KDAY_N}) ?日{_DAY_STOP}"
+    r"(?!で)")
 _WEEKDAY_HEAD = re.compile(
     rf"(?<!毎)(?<!毎週)(?<![0-9])(?:(?P<wk>{_alt(_REL_WEEK)}|この|今度の|次の|前の){_SP}(?:の{_SP})?)?{_WD}")
 _NTH_WEEKDAY_HEAD = re.compile(
@@ -365,6 +368,9 @@ def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
             off = _REL_FY[word] if fiscal else _REL_YEAR[word]
             y = ref.year + off if ref and ref.year is not None else None
             relative, ey, explicit = True, None, False
+        elif h["fy_y"]:
+            y, fiscal = int(h["fy_y"]), True
+            relative, ey, explicit = False, y, True
         else:
             y = _ERA_BASE[h["era"]] + _num(h["en"]) if h["era"] else _num(h["y"])
             fiscal = bool(h["fy"])

@@ -1,0 +1,103 @@
+"""Entity, metric and period rules, on short articles written for these tests."""
+import datetime as dt
+
+import pytest
+
+from capex_extract import extract_text
+
+REF = dt.date(2025, 3, 1)
+
+
+def rows(text):
+    return [(a.text, a.entity, a.metric, a.period) for a in extract_text(text, REF).amounts]
+
+
+def entities(text):
+    return [a.entity for a in extract_text(text, REF).amounts]
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("アマゾンは今年、物流拠点に500億円を投じる。", "Amazon"),
+    ("調査会社ガートナーによると、マイクロソフトは新拠点に30億ドルを投資する。", "Microsoft"),
+    ("経済産業省からは、さくらインターネットが最大200億円の助成を受ける。", "Sakura Internet"),
+    ("ソフトバンクグループは、OpenAIに400億ドルを出資すると発表した。", "SoftBank"),
+    ("韓国の SK ハイニックスは、新工場に 20 兆ウォンを投じる。", "SK hynix"),
+    ("台湾積体電路製造(TSMC)は、米国に1000億ドルを追加で投資する。", "TSMC"),
+])
+def test_owner_in_the_sentence(text, owner):
+    assert entities(text) == [owner]
+
+
+def test_names_joined_by_commas_share_the_amount():
+    text = "グーグル、メタ、マイクロソフトの3社は、合計で2000億ドルを投じる計画だ。"
+    assert entities(text) == ["Alphabet;Meta;Microsoft"]
+
+
+def test_a_subject_in_an_earlier_clause_does_not_own_a_later_clause():
+    text = "DeepSeekが新モデルを公開し、エヌビディアの時価総額が1日で3000億ドル減少した。"
+    assert rows(text) == [("3000億ドル", "NVIDIA", "market_cap", None)]
+
+
+def test_the_chip_maker_is_not_the_owner_of_a_count():
+    [g] = extract_text("オラクルは、エヌビディアの最新GPU「Blackwell」を最大3万2000個導入する。", REF).gpu_counts
+    assert (g.entity, g.chip, g.qualifier) == ("Oracle", "NVIDIA Blackwell", "up_to")
+
+
+def test_subject_carries_through_the_paragraph_and_stops_at_a_new_one():
+    text = ("メタは1月30日、新たな投資計画を発表した。今年はデータセンターに600億ドルを投じる。"
+            "これは前年の400億ドルを大きく上回る。\n"
+            "一方、半導体の市況は回復しつつあり、業界全体の投資額は1兆ドルに達する見通しだ。")
+    assert entities(text) == ["Meta", "Meta", None]
+
+
+def test_dousha_points_to_the_company_named_last_even_across_paragraphs():
+    text = "KDDIは大阪に新拠点を開設した。\n\n同社は今後3年間で1000億円を投じる。"
+    assert entities(text) == ["KDDI"]
+
+
+@pytest.mark.parametrize("text", [
+    "テック大手の設備投資は、今年も合計で3000億ドルを超える見通しだ。",
+    "英国では、民間企業が総額100億ポンドの投資を約束した。",
+])
+def test_generic_owners_and_place_topics_own_nothing(text):
+    assert entities("アマゾンは新計画を発表した。" + text) == [None]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("同社の2024年の売上高は650億ドルだった。", "revenue"),
+    ("新モデルの訓練コストは1億ドルを超えた。", "cost"),
+    ("時価総額は3兆ドルに達した。", "market_cap"),
+    ("AIサーバーの市場規模は2028年に2000億ドルに広がる。", "market_size"),
+    ("同社はデータセンター建設に100億ドルを投資する。", "capex"),
+    ("1時間当たり3ドルでGPUを貸し出す。", "other"),
+])
+def test_metric_is_the_nearest_keyword(text, metric):
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == metric
+
+
+def test_a_sentence_without_keywords_keeps_the_previous_metric():
+    text = "グーグルの設備投資は2024年に500億ドルとなった。これは前年の320億ドルの約1.5倍だ。"
+    assert [m for _, _, m, _ in rows(text)] == ["capex", "capex"]
+
+
+def test_period_forms():
+    text = ("アマゾンは今年、インフラに1000億ドルを投じる。"
+            "これは2024年の780億ドルから増え、前年の500億ドルの2倍となる。"
+            "オラクルは2025年の設備投資を2024年比で2倍の約150億ドルに増やす。")
+    assert [p for *_, p in rows(text)] == ["2025", "2024", "2023", "2025"]
+
+
+def test_a_date_after_the_amount_governs_when_none_stands_before():
+    assert [p for *_, p in rows("最初の500億ドルが今年中に投資される。")] == ["2025"]
+
+
+def test_restated_amount_in_brackets_shares_attribution():
+    text = "メタの時価総額は2024年に1兆5000億ドル(約230兆円)に達した。"
+    assert rows(text) == [("1兆5000億ドル", "Meta", "market_cap", "2024"), ("約230兆円", "Meta", "market_cap", "2024")]
+
+
+def test_usd_value_uses_the_period_years_rate():
+    [row] = extract_text("トヨタ自動車は2023年に1兆円を投じた。", REF).amounts
+    assert row.fx_year == 2023 and row.usd_low == pytest.approx(1e12 * row.fx_rate)
+    assert 6e9 < row.usd_low < 8e9

@@ -101,3 +101,15 @@ def test_usd_value_uses_the_period_years_rate():
     [row] = extract_text("トヨタ自動車は2023年に1兆円を投じた。", REF).amounts
     assert row.fx_year == 2023 and row.usd_low == pytest.approx(1e12 * row.fx_rate)
     assert 6e9 < row.usd_low < 8e9
+
+
+@pytest.mark.parametrize("text", ["投資家は1000億円の損失を被った。", "収益性の改善で200億円の赤字が消えた。"])
+def test_keywords_are_whole_words(text):
+    # 投資家 (investors) and 収益性 (profitability) hold 投資 and 収益 but are other words.
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == "other"
+
+
+def test_a_conjugated_verb_is_read_in_its_dictionary_form():
+    [row] = extract_text("同社は新拠点に2000億円を投じた。", REF).amounts
+    assert row.metric == "capex"

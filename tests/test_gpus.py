@@ -40,3 +40,11 @@ def test_vendor_before_a_chip_is_not_the_owner():
     [row] = extract_text("さくらインターネットは NVIDIA の H100 を 2,000 枚導入した。").gpu_counts
     assert row.entity == "Sakura Internet"
     assert row.chip == "NVIDIA Hopper"
+
+
+def test_a_counter_must_be_a_word_of_its_own():
+    assert counts("GPUを扱う技術者は3個人で対応した。") == []
+
+
+def test_count_written_straight_after_the_acronym():
+    assert counts("同社はＧＰＵ１万基を導入する。") == [("ＧＰＵ１万基"[3:], 10000, None, None, "gpu.accelerator_then_count")]

@@ -175,9 +175,10 @@ class Attributor:
     @staticmethod
     def entity(view: SentenceView, q: Quantity, not_owner: str | None = None) -> str | None:
         """The owner named in the amount's own sentence, or None (see the module docstring).
-        `not_owner` is left out: the maker of the chips a count counts."""
+        `not_owner` is the maker of the chips a count counts: left out unless it is the
+        sentence's topic or subject (百度 running its own 崑崙 chips)."""
         clause = max(c for c in view.clause_starts if c <= q.start) if view.clause_starts else 0
-        mentions = [m for m in view.mentions if m.canonical != not_owner]
+        mentions = [m for m in view.mentions if m.canonical != not_owner or m.particle]
         before = [m for m in mentions if m.end <= q.start]
         in_clause = [m for m in before if m.start >= clause]
         after = [m for m in mentions if m.start >= q.end and m.particle]
@@ -188,19 +189,40 @@ class Attributor:
         return None
 
     # -- metric ----------------------------------------------------------------------------
-    def metric(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
+    def keywords(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
+        """Metric keywords as whole runs of tokens, longest first, or one token whose
+        dictionary form is a keyword (投じた → 投じる): 「投資家」 and 「収益性」 are none."""
+        words = [t for t in tokens if t.pos[0] != "空白"]
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(min(len(words), i + 4) - 1, i - 1, -1):
+                metric = self.lex.metric_of.get(key(text[words[i].start:words[j].end]))
+                if metric is None and j == i:
+                    metric = self.lex.metric_of.get(key(words[i].lemma))
+                if metric:
+                    hit = (j, metric)
+                    break
+            if hit:
+                found.append((words[i].start, words[hit[0]].end, hit[1]))
+                i = hit[0]
+            i += 1
+        return found
+
+    def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]]) -> str | None:
+        """The metric of the keyword nearest to the amount in its sentence."""
         best: tuple[int, int, str] | None = None
-        for m in self.lex.metric_re.finditer(text, *sent):
-            if q.start <= m.start() < q.end:
+        for start, end, metric in keywords:
+            if q.start <= start < q.end:
                 continue
-            if m.start() >= q.end:
-                gap = without_parens(text[q.end:m.start()]).strip()
+            if start >= q.end:
+                gap = without_parens(text[q.end:start]).strip()
                 dist, side = (0 if _JOINED_BY_NO.match(gap) else len(gap)), 0
             else:
-                dist, side = len(without_parens(text[m.end():q.start]).strip()), 1
-            cand = (dist, side, self.lex.metric_of[key(m.group(0))])
-            if best is None or cand < best:
-                best = cand
+                dist, side = len(without_parens(text[end:q.start]).strip()), 1
+            if best is None or (dist, side) < best[:2]:
+                best = (dist, side, metric)
         return best[2] if best else None
 
     # -- period ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ summary go to stderr, and progress and summary stay quiet when stderr is not a t
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from enum import Enum
 from pathlib import Path
@@ -51,7 +52,8 @@ def _parse_date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
+        raise typer.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form",
+                                 param_hint="--reference-date") from None
 
 
 @app.command("extract")
@@ -68,7 +70,8 @@ def extract_command(
     if out is None and stdout_table is None:
         raise typer.BadParameter("give --out FOLDER, --stdout TABLE, or both", param_hint="--out")
     option_date = _parse_date(reference_date)
-    err = Console(stderr=True)
+    # soft_wrap: one message stays one line in a log, however long its path.
+    err = Console(stderr=True, soft_wrap=True)
     chatty = err.is_terminal
     show_summary = chatty if summary is None else summary
     tables: dict[str, list] = {t.value: [] for t in Table}
@@ -93,7 +96,10 @@ def extract_command(
     if out is not None:
         write_tables(out, tables)
     if stdout_table is not None:
-        write_csv(sys.stdout, stdout_table.value, tables[stdout_table.value])
+        # UTF-8 whatever the locale, as the files are.
+        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+        write_csv(stdout, stdout_table.value, tables[stdout_table.value])
+        stdout.detach()
     if show_summary:
         err.print(f"{len(tables['documents'])} documents, {len(tables['amounts'])} amounts, "
                   f"{len(tables['gpu_counts'])} GPU counts, {len(tables['dates'])} dates, {failed} failed"

@@ -20,7 +20,7 @@ from .numbers import find_numbers
 from .quantities import Quantity
 from .rows import Amount, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
-from .tokens import tokenize
+from .tokens import Token, tokenize
 
 _YEAR = re.compile(r"(\d{4})")
 
@@ -131,12 +131,15 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         if not here and not r.lex.org_re.search(t, *sent):
             carried = previous_metric = None
             continue
-        view = r.attributor.view(t, sent[0], sent[1], tokenize(t[sent[0]:sent[1]], sent[0]))
+        tokens = tokenize(t[sent[0]:sent[1]], sent[0])
+        view = r.attributor.view(t, sent[0], sent[1], tokens)
         if not here:
             carried = None if view.generic and not view.mentions else view.topic()
             last_named = view.topic() or view.last_named() or last_named
             previous_metric = None
             continue
+        here = [f for f in here if f.kind == "money" or _counter_is_a_word(tokens, f.q)]
+        keywords = r.attributor.keywords(t, tokens)
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
         owners: list[str | None] = []
         for f, period in zip(here, periods):
@@ -152,7 +155,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             owners.append(own)
             f.period = period
             if f.kind == "money":
-                f.metric = r.attributor.metric(t, f.q, sent) or previous_metric
+                f.metric = r.attributor.metric(t, f.q, keywords) or previous_metric
         money_here = [f for f in here if f.kind == "money"]
         _restatements(t, money_here)
         previous_metric = money_here[-1].metric if money_here else previous_metric
@@ -160,6 +163,13 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         generic_only = view.generic and not view.mentions
         carried = None if generic_only else (view.topic(subjects=False) or here[-1].entity)
         last_named = view.topic() or next((o for o in reversed(owners) if o), None) or view.last_named() or last_named
+
+
+def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:
+    """A counter is a word of its own (「5万|台|の」), not the head of one (「3|個人」)."""
+    starts, ends = {tok.start for tok in tokens}, {tok.end for tok in tokens}
+    counter_start = q.unit_end - len(q.unit)
+    return counter_start in starts and q.unit_end in ends
 
 
 def _restatements(t: str, money: list[_Found]) -> None:

@@ -282,7 +282,8 @@ def _jsonl_line(
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as e:
-        yield InputError(path, lineno, f"invalid JSON: {e.msg} at column {e.colno}")
+        # json's own message may end in "at" (「Unterminated string starting at」).
+        yield InputError(path, lineno, f"invalid JSON: {e.msg.removesuffix(' at')} (column {e.colno})")
         return
     if not isinstance(record, dict):
         yield InputError(path, lineno, f"expected a JSON object, got {_json_type(record)}")

@@ -19,6 +19,7 @@ class Token:
     end: int
     surface: str
     pos: tuple[str, ...]
+    lemma: str  # dictionary form: 投じた → 投じる
 
 
 @lru_cache(maxsize=1)
@@ -50,5 +51,6 @@ def tokenize(text: str, base: int = 0) -> list[Token]:
     out: list[Token] = []
     for offset, chunk in _chunks(text):
         for m in tok.tokenize(chunk, SplitMode.C):
-            out.append(Token(base + offset + m.begin(), base + offset + m.end(), m.surface(), tuple(m.part_of_speech()[:4])))
+            out.append(Token(base + offset + m.begin(), base + offset + m.end(), m.surface(),
+                             tuple(m.part_of_speech()[:4]), m.dictionary_form()))
     return out

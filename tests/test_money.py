@@ -69,3 +69,8 @@ def test_text_is_the_original_slice_with_full_width_input():
     [row] = extract_text(text).amounts
     assert text[row.start:row.end] == row.text == "約１，２００億円"
     assert row.amount_low == 1.2e11
+
+
+def test_a_fall_is_two_figures_not_a_range():
+    got = amounts("売上高は100億ドルから80億ドルへ減った。")
+    assert [t for t, *_ in got] == ["100億ドル", "80億ドル"]

@@ -68,13 +68,6 @@ class SentenceView:
         return any(a < q.start for a in self.anaphors)
 
 
-@dataclass
-class Attribution:
-    entity: str | None
-    metric: str | None
-    period: DateMatch | None
-
-
 def without_parens(s: str) -> str:
     return _PARENS.sub("", s)
 

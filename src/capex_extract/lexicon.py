@@ -65,9 +65,6 @@ class Lexicon:
     not_gpu_re: re.Pattern[str]
     cues: dict[str, frozenset[str]]
 
-    def cue_re(self, kind: str) -> str:
-        return alternation(list(self.cues[kind]))
-
 
 def key(word: str) -> str:
     """Lookup key for a matched word: case and inner spaces do not matter."""

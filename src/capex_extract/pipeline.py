@@ -5,6 +5,7 @@ sentences that hold them → entity, metric and period → rows with original of
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class _Found:
     entity: str | None = None
     metric: str | None = None
     period: DateMatch | None = None
+    kept: bool = True  # False once the tokens show it is no fact after all
 
 
 def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None) -> Extraction:
@@ -85,7 +87,7 @@ def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None
     doc_id = doc_id or doc
     out = Extraction()
     sentence_of = _sentence_lookup(sentences)
-    for f in found:
+    for f in (f for f in found if f.kept):
         s, e = nt.span(f.q.start, f.q.end)
         sentence = _original_sentence(nt, sentence_of(f.q.start))
         p = f.period
@@ -93,11 +95,12 @@ def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None
         if f.kind == "money":
             cur = currency_of(r.lex, f.q)
             rate = fx.rate_for(cur, _year_of(p_label) or ref.year, r.rates)
-            usd = (lambda v: v * rate.usd_per_unit) if rate else (lambda v: None)
+            per_unit = rate.usd_per_unit if rate else None
             out.amounts.append(Amount(
                 doc, doc_id, s, e, text[s:e], float(f.q.low), float(f.q.high), cur, f.q.qualifier,
-                f.metric or "other", f.entity, p_label, p_start, p_end, usd(f.q.low), usd(f.q.high),
-                rate.usd_per_unit if rate else None, rate.year if rate else None, sentence, f.q.rule))
+                f.metric or "other", f.entity, p_label, p_start, p_end,
+                f.q.low * per_unit if per_unit else None, f.q.high * per_unit if per_unit else None,
+                per_unit, rate.year if rate else None, sentence, f.q.rule))
         else:
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
@@ -133,12 +136,15 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = r.attributor.view(t, sent[0], sent[1], tokens)
+        generic_only = view.generic and not view.mentions
+        for f in here:
+            f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
+        here = [f for f in here if f.kept]
         if not here:
-            carried = None if view.generic and not view.mentions else view.topic()
+            carried = None if generic_only else view.topic()
             last_named = view.topic() or view.last_named() or last_named
             previous_metric = None
             continue
-        here = [f for f in here if f.kind == "money" or _counter_is_a_word(tokens, f.q)]
         keywords = r.attributor.keywords(t, tokens)
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
         owners: list[str | None] = []
@@ -150,7 +156,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
                 f.entity = own
             elif view.refers_back(f.q):
                 f.entity = last_named
-            elif not (view.generic and not view.mentions):
+            elif not generic_only:
                 f.entity = carried
             owners.append(own)
             f.period = period
@@ -160,7 +166,6 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         _restatements(t, money_here)
         previous_metric = money_here[-1].metric if money_here else previous_metric
         # A は-topic carries on; a が-subject belongs to its clause, so the figures' owner does.
-        generic_only = view.generic and not view.mentions
         carried = None if generic_only else (view.topic(subjects=False) or here[-1].entity)
         last_named = view.topic() or next((o for o in reversed(owners) if o), None) or view.last_named() or last_named
 
@@ -180,8 +185,6 @@ def _restatements(t: str, money: list[_Found]) -> None:
 
 
 def _sentence_lookup(sentences: list[tuple[int, int]]):
-    import bisect
-
     starts = [s for s, _ in sentences]
 
     def find(pos: int) -> tuple[int, int]:

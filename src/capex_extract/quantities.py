@@ -86,7 +86,8 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
     out: list[Quantity] = []
     for q in quantities:
         prev = out[-1] if out else None
-        if (prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start)
+        # A range runs upwards; 「100億ドルから80億ドル」 is a fall, two figures.
+        if (prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start) and prev.low <= q.high
                 and not _is_change(lex, text, text[prev.end:q.start], q.unit_end)):
             out[-1] = replace(prev, end=q.end, unit_end=q.unit_end, high=q.high, vague=prev.vague or q.vague,
                               rule=prev.rule + "_range")
@@ -100,7 +101,7 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
             if _is_change(lex, text, text[first.end:q.start], q.unit_end):
                 out.append(replace(q, start=first.start, end=first.end, unit_end=first.end, low=low, high=low,
                                    vague=first.vague, rule=q.rule + "_shared_unit"))
-            else:
+            elif low <= q.high:
                 q = replace(q, start=first.start, low=low, vague=first.vague or q.vague, rule=q.rule + "_range")
         out.append(q)
     return out

@@ -12,8 +12,9 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from capex_extract.rows import InputError
@@ -204,17 +205,24 @@ def iter_sources(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[So
             yield InputError(path, None, "not a regular file or directory")
 
 
-def _read_stdin(stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
+def _load(name: str, read: Callable[[], bytes]) -> tuple[str, str] | InputError:
+    """Read and decode one input; any problem becomes an InputError naming it."""
     try:
-        data = stream.read()
+        data = read()
     except OSError as e:
-        yield InputError(STDIN, None, _os_reason(e))
-        return
+        return InputError(name, None, _os_reason(e))
     try:
-        text, encoding = decode_bytes(data)
+        return decode_bytes(data)
     except DecodeError as e:
-        yield InputError(STDIN, None, str(e))
+        return InputError(name, None, str(e))
+
+
+def _read_stdin(stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
+    loaded = _load(STDIN, stream.read)
+    if isinstance(loaded, InputError):
+        yield loaded
         return
+    text, encoding = loaded
     yield SourceDoc(STDIN, STDIN, STDIN, text, encoding, None, None, None, None, None)
 
 
@@ -245,17 +253,11 @@ def _walk(root: str, parts: tuple[str, ...]) -> Iterator[SourceDoc | InputError]
 
 
 def _read_file(path: str, doc: str) -> Iterator[SourceDoc | InputError]:
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        yield InputError(path, None, _os_reason(e))
+    loaded = _load(path, Path(path).read_bytes)
+    if isinstance(loaded, InputError):
+        yield loaded
         return
-    try:
-        text, encoding = decode_bytes(data)
-    except DecodeError as e:
-        yield InputError(path, None, str(e))
-        return
+    text, encoding = loaded
     date = filename_date(path)
     if path.lower().endswith(".jsonl"):
         yield from _jsonl_docs(path, doc, text, encoding, date)

@@ -7,7 +7,6 @@ output directory and renamed into place, so a reader never sees half a file.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import os
 import secrets

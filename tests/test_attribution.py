@@ -113,3 +113,14 @@ def test_keywords_are_whole_words(text):
 def test_a_conjugated_verb_is_read_in_its_dictionary_form():
     [row] = extract_text("同社は新拠点に2000億円を投じた。", REF).amounts
     assert row.metric == "capex"
+
+
+@pytest.mark.parametrize("text", ["受注額は前年同期比3割増の2,400億円となった。", "政府は新拠点の整備に約700億円を補助する。"])
+def test_orders_and_subsidies_are_not_capex(text):
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == "other"
+
+
+def test_a_named_company_keeps_its_subject_across_a_place_topic():
+    text = "NTTデータは米国に1兆円を投じる。さらに、インドでは約1,500億円を投じて新拠点を建設する。"
+    assert entities(text) == ["NTT DATA", "NTT DATA"]

@@ -214,3 +214,8 @@ def test_infer_reference_month_from_month_days_looking_back():
     assert ref == Reference(D(2025, 1, 31), 2025, "inferred")
     assert labels(text, ref)[1:] == ["2024-12-03", "2025-01-20"]
     assert infer_reference("2026年5月に完成する。") == Reference(None, 2026, "inferred")
+
+
+def test_month_range_quarter_is_calendar_even_beside_earnings():
+    [d] = find_dates(normalize("同社の2025年4~6月期決算は増収だった。").text, Reference(None, 2025, "option"))
+    assert (d.label, d.start_date, d.end_date) == ("2025-Q2", dt.date(2025, 4, 1), dt.date(2025, 6, 30))

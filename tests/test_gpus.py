@@ -49,3 +49,7 @@ def test_a_counter_must_be_a_word_of_its_own():
 
 def test_count_written_straight_after_the_acronym():
     assert counts("同社はＧＰＵ１万基を導入する。") == [("ＧＰＵ１万基"[3:], 10000, None, None, "gpu.accelerator_then_count")]
+
+
+def test_servers_with_gpus_are_not_gpu_counts():
+    assert counts("同社は約5000台のGPUサーバーを導入する。") == []

@@ -10,7 +10,7 @@ the money (「Xから」) or makes a chip (「NvidiaのH100」) is not the owner
 topic or subject wins, then the nearest name; across clauses only a topic (は) carries,
 then the nearest name; then a subject after the amount. A sentence naming no one takes
 the subject carried from the sentences before it in the paragraph, 同社 the company named
-last, and a generic owner (各社, 大手) no one.
+last, and a generic owner (大手の, 企業が) no one.
 
 Metric: the keyword nearest to the amount in its sentence (one joined to it by の counts
 as nearest), else the metric of the previous sentence's last amount.
@@ -31,7 +31,6 @@ from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
-_PLACE_POS = ("名詞", "固有名詞", "地名")
 _JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
 
 
@@ -51,7 +50,7 @@ class SentenceView:
     mentions: list[OrgMention]
     clause_starts: list[int]  # where each clause begins; the sentence start first
     anaphors: list[int]  # where 同社-like words stand
-    generic: bool  # a generic owner (大手の, 企業が) or a place as topic (米国では, フランスでも)
+    generic: bool  # names a generic owner (大手の, 企業が)
 
     def topic(self, subjects: bool = True) -> str | None:
         """The first topic (は), or with `subjects` also the first subject (が): what a
@@ -131,9 +130,8 @@ class Attributor:
                 group += 1
             mentions.append(OrgMention(s, e, canonical, self._particle(text, e), group))
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
-        place_topic = any(t.pos[:3] == _PLACE_POS and self._particle(text, t.end) == "topic" for t in words)
         return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            place_topic or bool(self.generic.search(text, start, end)))
+                            bool(self.generic.search(text, start, end)))
 
     def _names(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Dictionary names that are whole runs of tokens, longest first, so that 「メタバース」

@@ -394,7 +394,8 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
     if (t := _T_MONTH.match(text, pos)):
         return _month_tails(text, t.end(), y, _num(t["m"]), start, relative, ey, explicit)
     if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
-        if explicit and _earnings_context(text, start, t.end()):
+        # 「4~6月期」 names its months, so it is that calendar quarter even beside 決算.
+        if explicit and not t["m1"] and _earnings_context(text, start, t.end()):
             return _Cand(_mk(start, t.end(), f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
                              "date.fiscal_quarter"))
         s, e = _quarter_dates(y, q) if y is not None else (None, None)

@@ -31,8 +31,10 @@ class GpuRules:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         chip, accel, vendor = lex.chip_re.pattern, lex.accelerator_re.pattern, lex.vendor_re.pattern
+        # 「1万台のGPUサーバー」 counts servers: an accelerator word may not lead a longer noun.
         self.after = re.compile(
-            rf"{_LINK}(?:(?:{vendor})\s*(?:の\s*)?)?(?P<chip>{chip})?\s*(?P<accel>{accel})?", re.IGNORECASE)
+            rf"{_LINK}(?:(?:{vendor})\s*(?:の\s*)?)?(?P<chip>{chip})?\s*(?P<accel>{accel})?"
+            rf"(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
         self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
         # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
         self.before = re.compile(

@@ -63,6 +63,7 @@ class Lexicon:
     accelerator_re: re.Pattern[str]
     cluster_re: re.Pattern[str]
     not_gpu_re: re.Pattern[str]
+    not_gpu_after_re: re.Pattern[str]
     cues: dict[str, frozenset[str]]
 
 
@@ -119,6 +120,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         accelerator_re=re.compile(spaced_alternation(by_kind("accelerator")), re.IGNORECASE),
         cluster_re=re.compile(alternation(by_kind("cluster"))),
         not_gpu_re=re.compile(alternation(by_kind("not_gpu"))),
+        not_gpu_after_re=re.compile(alternation(by_kind("not_gpu_after"))),
         cues={k: frozenset(v) for k, v in cues.items()},
     )
 

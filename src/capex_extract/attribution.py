@@ -141,10 +141,13 @@ class Attributor:
         words = [t for t in tokens if t.pos[0] != "空白"]
         i = 0
         while i < len(words):
-            s = words[i].start
-            reach = [j for j in range(i, min(len(words), i + 12)) if words[j].end - s <= 2 * self.lex.org_max_len]
-            hit = next(((j, c) for j in reversed(reach) if (c := self.lex.org_canonical.get(key(text[s:words[j].end])))),
-                       None)
+            s, hit = words[i].start, None
+            for j in range(i, len(words)):
+                k = key(text[s:words[j].end])
+                if k not in self.lex.org_prefixes:
+                    break
+                if k in self.lex.org_canonical:
+                    hit = (j, self.lex.org_canonical[k])
             if hit:
                 spans.append((s, words[hit[0]].end, hit[1]))
                 i = hit[0]

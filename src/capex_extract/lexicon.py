@@ -53,8 +53,8 @@ class Lexicon:
     metric_of: dict[str, str]
     metric_re: re.Pattern[str]
     org_canonical: dict[str, str]
+    org_prefixes: frozenset[str]  # every prefix of every alias key, to stop a lookup early
     org_re: re.Pattern[str]
-    org_max_len: int
     chip_canonical: dict[str, str]
     chip_vendor: dict[str, str]
     chip_re: re.Pattern[str]
@@ -69,7 +69,7 @@ class Lexicon:
 
 def key(word: str) -> str:
     """Lookup key for a matched word: case and inner spaces do not matter."""
-    return re.sub(r"\s+", "", word).casefold()
+    return "".join(word.split()).casefold()
 
 
 @lru_cache(maxsize=None)
@@ -111,7 +111,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         metric_re=re.compile(alternation(words(metric_rows, "keyword"))),
         org_canonical=org_canonical,
         org_re=re.compile(spaced_alternation(words(orgs, "alias")), re.IGNORECASE),
-        org_max_len=max(len(k) for k in org_canonical),
+        org_prefixes=frozenset(k[:i] for k in org_canonical for i in range(1, len(k) + 1)),
         chip_canonical=chip_canonical,
         chip_vendor={r["canonical"]: r["vendor"] for r in chips},
         chip_re=re.compile(spaced_alternation(words(chips, "alias")), re.IGNORECASE),

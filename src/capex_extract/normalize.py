@@ -7,6 +7,7 @@ many range marks) so that patterns stay simple; every match is mapped back so th
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Marks written between the two ends of a range; all become "~".
@@ -41,7 +42,7 @@ class NormalizedText:
     text: str
     # offsets[i] is the index in `original` of the character that produced text[i];
     # offsets[len(text)] == len(original).
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) for the normalised slice text[start:end]."""
@@ -54,6 +55,10 @@ class NormalizedText:
 
 
 def normalize(original: str) -> NormalizedText:
+    changed = {c: out for c in set(original) if (out := _normalise_char(c)) != c}
+    if all(len(out) == 1 for out in changed.values()):
+        # The usual case: every change keeps the length, so offsets are the identity.
+        return NormalizedText(original, original.translate(str.maketrans(changed)), range(len(original) + 1))
     parts: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(original):

@@ -43,9 +43,9 @@ ROWS: dict[str, list[typing.Any]] = {
     ],
     "documents": [
         Document("a.txt", "a.txt", "in/a.txt", None, None, None, dt.date(2024, 6, 10), 2024,
-                 "filename", "cp932", 120, 2, 2, 2),
+                 "filename", "cp932", 120, 120, 2, 2, 2),
         Document("f.jsonl#b-1", "b-1", "in/f.jsonl", "見出し, \"引用\"", "https://example.com/?a=1,2",
-                 dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 5),
+                 dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 5, 5),
     ],
     "errors": [
         InputError("in/bad.txt", None, "not UTF-8, CP932 or EUC-JP (UTF-8: byte 0xe9 at offset 3)"),

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .pipeline import extract, resolve_reference
+from .pipeline import extract
 from .readers import iter_sources
 from .rows import Document, InputError
 from .writers import write_csv, write_tables
@@ -83,14 +83,14 @@ def extract_command(
             where = f"{src.path}:{src.line}" if src.line else src.path
             err.print(f"[red]error[/red] {where}: {src.reason}", highlight=False)
             continue
-        ref = resolve_reference(src.text, src.published, option_date, src.filename_date)
-        rows = extract(src.text, ref, src.doc, src.doc_id)
+        rows = extract(src.text, src.doc, src.doc_id, src.published, option_date, src.filename_date)
         tables["amounts"] += rows.amounts
         tables["gpu_counts"] += rows.gpu_counts
         tables["dates"] += rows.dates
         tables["documents"].append(Document(
-            src.doc, src.doc_id, src.path, src.title, src.url, src.published, ref.date, ref.year, ref.source,
-            src.encoding, len(src.text), len(rows.amounts), len(rows.gpu_counts), len(rows.dates)))
+            src.doc, src.doc_id, src.path, src.title, src.url, src.published, rows.reference_date,
+            rows.reference_year, rows.reference_source, src.encoding, len(src.text), rows.body_end,
+            len(rows.amounts), len(rows.gpu_counts), len(rows.dates)))
         if chatty:
             err.print(f"[dim]{src.doc}[/dim]", highlight=False)
     if out is not None:

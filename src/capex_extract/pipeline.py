@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import fx
 from .attribution import Attributor
+from .boilerplate import body_end
 from .dates import DateMatch, Reference, find_dates, infer_reference
 from .gpus import GpuRules, find_gpu_counts
 from .lexicon import Lexicon, load
@@ -49,7 +50,8 @@ def rules() -> _Rules:
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
                       filename: dt.date | None = None) -> Reference:
     """published field, else --reference-date, else a date in the file name, else the year
-    the article's own explicit dates point to; else unresolved (never a silent guess)."""
+    the article's own explicit dates point to (`text` is the normalised body); else
+    unresolved, never a silent guess."""
     for value, source in ((published, "published"), (option, "option"), (filename, "filename")):
         if value is not None:
             return Reference(value, value.year, source)
@@ -72,10 +74,16 @@ class _Found:
     kept: bool = True  # False once the tokens show it is no fact after all
 
 
-def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None) -> Extraction:
+def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.date | None = None,
+            option: dt.date | None = None, filename: dt.date | None = None) -> Extraction:
+    """Rows for one document. The reference date comes from `published`, else `option`
+    (--reference-date), else `filename`, else the document's own dates."""
     r = rules()
     nt = normalize(text)
-    t = nt.text
+    # Related-article lists and navigation after the article are not its facts.
+    end = body_end(nt.text)
+    t = nt.text[:end]
+    ref = resolve_reference(t, published, option, filename)
     sentences = split_sentences(t)
     numbers = find_numbers(t)
     dates = find_dates(t, ref)
@@ -85,7 +93,8 @@ def extract(text: str, ref: Reference, doc: str = "-", doc_id: str | None = None
                    key=lambda f: f.q.start)
     _attribute(r, t, sentences, found, dates)
     doc_id = doc_id or doc
-    out = Extraction()
+    out = Extraction(reference_date=ref.date, reference_year=ref.year, reference_source=ref.source,
+                     body_end=nt.offsets[end])
     sentence_of = _sentence_lookup(sentences)
     for f in (f for f in found if f.kept):
         s, e = nt.span(f.q.start, f.q.end)
@@ -201,4 +210,4 @@ def _original_sentence(nt: NormalizedText, span: tuple[int, int]) -> str:
 
 def extract_text(text: str, reference_date: dt.date | None = None) -> Extraction:
     """The rows ``capex extract`` would write for `text` (Python API)."""
-    return extract(text, resolve_reference(text, option=reference_date))
+    return extract(text, option=reference_date)

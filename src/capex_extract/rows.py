@@ -77,6 +77,7 @@ class Document:
     reference_source: str
     encoding: str
     n_chars: int
+    body_end: int
     n_amounts: int = 0
     n_gpu_counts: int = 0
     n_dates: int = 0
@@ -91,8 +92,13 @@ class InputError:
 
 @dataclass
 class Extraction:
-    """What one text yields: the rows ``capex extract`` writes for it."""
+    """What one text yields: the rows ``capex extract`` writes for it, and what they were
+    read against."""
 
     amounts: list[Amount] = field(default_factory=list)
     gpu_counts: list[GpuCount] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    reference_date: dt.date | None = None
+    reference_year: int | None = None
+    reference_source: str = "none"
+    body_end: int = 0  # where the article ends and page furniture begins

@@ -94,6 +94,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("reference_source", pa.string()),
         _required("encoding", pa.string()),
         _required("n_chars", pa.int64()),
+        _required("body_end", pa.int64()),
         _required("n_amounts", pa.int64()),
         _required("n_gpu_counts", pa.int64()),
         _required("n_dates", pa.int64()),

@@ -23,7 +23,7 @@ def test_a_marker_inside_a_sentence_or_at_the_top_ends_nothing():
 
 
 def test_dates_in_the_tail_do_not_set_the_reference_year():
-    text = ("メタは2025年、米国内のデータセンターに650億ドルを投じる。新拠点の建設は順調に進んでいる。" * 4
+    text = ("メタは2025年、米国内のデータセンターに650億ドルを投じる。新拠点の建設は順調に進んでいる。" * 6
             + "\n関連記事\n2017年の名作ゲームを振り返る\n2017年の映画ランキング\n2017年を総括する\n"
             + "2017年のヒット商品\n2017年の話題\n")
     rows = extract_text(text)

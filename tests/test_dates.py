@@ -219,3 +219,42 @@ def test_infer_reference_month_from_month_days_looking_back():
 def test_month_range_quarter_is_calendar_even_beside_earnings():
     [d] = find_dates(normalize("同社の2025年4~6月期決算は増収だった。").text, Reference(None, 2025, "option"))
     assert (d.label, d.start_date, d.end_date) == ("2025-Q2", dt.date(2025, 4, 1), dt.date(2025, 6, 30))
+
+
+REF_2025 = Reference(dt.date(2025, 8, 1), 2025, "option")
+
+
+@pytest.mark.parametrize("text, label", [
+    ("各社の25年の設備投資は過去最高となる。", "2025"),
+    ("政府は30年度までに支援を続ける。", "FY2030"),
+    ("24年度補正予算に関連経費を計上する。", "FY2024"),
+    ("同社は26年後半に量産を始める。", "2026-H2"),
+])
+def test_two_digit_years(text, label):
+    assert [d.label for d in find_dates(normalize(text).text, REF_2025)] == [label]
+
+
+@pytest.mark.parametrize("text", ["過去25年で最高の水準となった。", "設立から20年がたった。", "売上高は20年で2倍になった。",
+                                  "10年前に比べて大きく伸びた。"])
+def test_two_digit_spans_of_years_are_not_years(text):
+    # 10年前 is a date ten years back (date.offset), never the year 2010.
+    assert all(d.rule != "date.year" for d in find_dates(normalize(text).text, REF_2025))
+
+
+def test_quarter_and_half_of_a_fiscal_year_named_by_its_last_month():
+    [q] = find_dates(normalize("2026年3月期第1四半期の決算を発表した。").text, REF_2025)
+    assert (q.label, q.start_date, q.end_date) == ("FY2026-Q1", dt.date(2025, 4, 1), dt.date(2025, 6, 30))
+    [h] = find_dates(normalize("2026年3月期上期は増収だった。").text, REF_2025)
+    assert (h.label, h.start_date, h.end_date) == ("FY2026-H1", dt.date(2025, 4, 1), dt.date(2025, 9, 30))
+
+
+def test_inference_trusts_a_written_full_date_over_forecast_years():
+    text = ("同社は2025年8月31日に終了した四半期の決算を発表した。"
+            "2030年度までに売上高を倍増させる計画で、2030年度の目標は据え置いた。9月9日に説明会を開いた。")
+    ref = infer_reference(normalize(text).text)
+    assert ref.year == 2025 and ref.date == dt.date(2025, 9, 30)
+
+
+def test_a_fiscal_year_named_by_its_last_month_counts_for_the_year_it_starts():
+    text = "同社は8月7日、2026年3月期第1四半期の決算を発表した。2026年3月期の売上高は増える見込みだ。"
+    assert infer_reference(normalize(text).text).year == 2025

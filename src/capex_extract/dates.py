@@ -84,6 +84,7 @@ _ANCHOR_PAST = set(_WORDS["anchor_past"])
 _ANCHOR_FUTURE = set(_WORDS["anchor_future"])
 _EARNINGS = list(_WORDS["earnings"])
 _ANAPHORIC = sorted(_WORDS["anaphoric"], key=len, reverse=True)
+_FORECAST = list(_WORDS["forecast"])
 
 _SEASON_CODE = {"春": "SP", "夏": "SU", "秋": "FA", "冬": "WI"}
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
@@ -107,9 +108,15 @@ _DAY_N = rf"(?:3[01]|[12][0-9]|0?[1-9]|{_KDAY_N})"
 _DAY_STOP = r"(?!間|以内|以上|未満|ぶり|連続|当たり|あたり|本|米|中|韓|欧|経|分| {0,2}[0-9])"
 _WD = rf"(?P<wd>[{''.join(_WEEKDAY)}])曜日?"
 
+# Nikkei writes 25年 and 30年度 for 2025 and FY2030. Two digits are read as a year only
+# from 15 to 39, the span AI-infrastructure news talks about, and never after words that
+# make them a span of years (過去25年, 設立から20年) or before ones that do (20年で2倍に).
+_YY = (r"(?<!過去)(?<!今後)(?<!約)(?<!この)(?<!ここ)(?<!から)(?<!最近)(?<!直近)(?<!創業)(?<!設立)(?<!築)"
+       rf"(?P<yy>[1-3][0-9])(?={_SP}年(?!で(?!は)|に(?:わた|及|一度)|前(?!半)|後(?!半)))")
 _YEAR_HEAD = re.compile(
     rf"{_NB}(?:(?P<era>{_alt(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
-    rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})){_SP}年"
+    rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})"
+    rf"|{_YY}){_SP}年"
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
     rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}(?P<fy2>会計年度)"
     rf"|(?P<rel>{_alt([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
@@ -209,6 +216,10 @@ def _num(s: str) -> int:
 
 
 # --- calendar helpers ------------------------------------------------------------------
+def _ym(d: dt.date) -> tuple[int, int]:
+    return d.year, d.month
+
+
 def _month_end(y: int, m: int) -> dt.date:
     return dt.date(y, m, calendar.monthrange(y, m)[1])
 
@@ -314,6 +325,15 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
         return _Cand(_day(start, end, date, relative, ey, rule_base), kind, m, d, wd)
     if explicit and (t := _T_FY_END.match(text, pos)) and y is not None:
         s = dt.date(y - 1, m, 1) + dt.timedelta(days=calendar.monthrange(y - 1, m)[1])
+        # 「2026年3月期第1四半期」: a quarter of the fiscal year that ends in that month.
+        if (qt := _T_QUARTER.match(text, t.end())) and (q := _quarter_of(qt)) and not qt["m1"]:
+            qs = _add_months(s, 3 * (q - 1))
+            return _Cand(_mk(start, qt.end(), f"FY{y}-Q{q}", qs, _month_end(*_ym(_add_months(qs, 2))),
+                             "fiscal_quarter", relative, ey, "date.fiscal_year_end_quarter"))
+        if (ht := _T_HALF.match(text, t.end())):
+            hs = _add_months(s, 6 * (_HALF[ht["h"]] - 1))
+            return _Cand(_mk(start, ht.end(), f"FY{y}-H{_HALF[ht['h']]}", hs, _month_end(*_ym(_add_months(hs, 5))),
+                             "fiscal_half", relative, ey, "date.fiscal_year_end_half"))
         return _Cand(_mk(start, t.end(), f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
                          "date.fiscal_year_end"))
     if (t := _T_NTH_WD.match(text, pos)):
@@ -372,7 +392,14 @@ def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
             y, fiscal = int(h["fy_y"]), True
             relative, ey, explicit = False, y, True
         else:
-            y = _ERA_BASE[h["era"]] + _num(h["en"]) if h["era"] else _num(h["y"])
+            if h["era"]:
+                y = _ERA_BASE[h["era"]] + _num(h["en"])
+            elif h["yy"]:
+                y = 2000 + int(h["yy"])
+                if not 15 <= y - 2000 <= 39:
+                    continue
+            else:
+                y = _num(h["y"])
             fiscal = bool(h["fy"])
             relative, ey, explicit = False, y, True
         out.append(_after_year(text, start, pos, y, fiscal, relative, ey, explicit))
@@ -786,15 +813,20 @@ def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]
     return out
 
 
-_PRECISION_WEIGHT = {"day": 3, "month": 2, "quarter": 2, "half": 2}
+# A written full date is an event the article reports, the best clue to when it was
+# written; a bare or fiscal year is weaker, and one looking ahead (2030年度までに) weakest.
+_PRECISION_WEIGHT = {"day": 6.0, "month": 2.0, "quarter": 1.5, "half": 1.5, "fiscal_year": 0.5,
+                     "fiscal_quarter": 0.5, "fiscal_half": 0.5}
+_FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{_alt(_FORECAST)})")
 
 
 def infer_reference(text: str) -> Reference | None:
     """Reference for a document that gives no date of its own.
 
     Year: the year the document's explicit dates point to, as a weighted count of written
-    years (one with a month or day, 2025年1月21日, counts more than a bare 2025年); ties go to
-    the later year. None when nothing has a written year.
+    years: a full date (2025年1月21日) counts most, a month more than a bare year, a fiscal
+    year less, and a year followed by words looking ahead (まで, 目標, 見込み) least; ties go
+    to the later year. None when nothing has a written year.
 
     Month: news looks back, so the document is dated in the month that puts its month-day
     mentions without a year (3月7日) the least far back in all: an article that mentions
@@ -803,11 +835,15 @@ def infer_reference(text: str) -> Reference | None:
     the last day of that month; None when there are no month-day mentions.
     """
     cands = _candidates(text, None)
-    weight: dict[int, int] = defaultdict(int)
+    weight: dict[int, float] = defaultdict(float)
     for c in cands:
         y = c.match.explicit_year
+        if y is not None and c.match.precision.startswith("fiscal") and c.match.start_date:
+            # 2026年3月期 runs from April 2025: most of it, and the news about it, is in 2025.
+            y = c.match.start_date.year
         if y is not None:
-            weight[y] += _PRECISION_WEIGHT.get(c.match.precision, 1)
+            w = _PRECISION_WEIGHT.get(c.match.precision, 1.0)
+            weight[y] += w / 4 if _FORECAST_AFTER.match(text, c.match.end) else w
     if not weight:
         return None
     year = max(weight, key=lambda y: (weight[y], y))

@@ -43,7 +43,7 @@ def test_the_chip_maker_is_not_the_owner_of_a_count():
     assert (g.entity, g.chip, g.qualifier) == ("Oracle", "NVIDIA Blackwell", "up_to")
 
 
-def test_subject_carries_through_the_paragraph_and_stops_at_a_new_one():
+def test_subject_carries_across_paragraphs_until_a_generic_owner():
     text = ("メタは1月30日、新たな投資計画を発表した。今年はデータセンターに600億ドルを投じる。"
             "これは前年の400億ドルを大きく上回る。\n"
             "一方、半導体の市況は回復しつつあり、業界全体の投資額は1兆ドルに達する見通しだ。")
@@ -124,3 +124,35 @@ def test_orders_and_subsidies_are_not_capex(text):
 def test_a_named_company_keeps_its_subject_across_a_place_topic():
     text = "NTTデータは米国に1兆円を投じる。さらに、インドでは約1,500億円を投じて新拠点を建設する。"
     assert entities(text) == ["NTT DATA", "NTT DATA"]
+
+
+def test_a_plural_anaphor_stands_for_the_whole_list():
+    text = "NTT、KDDI、ソフトバンクの通信大手3社が投じる金額は合計1.6兆円に達する。"
+    assert entities(text) == ["NTT;KDDI;SoftBank"]
+    text = "KDDIとソフトバンクは計算基盤を増強している。\n両社の投資額は今年度だけで2000億円を超える。"
+    assert entities(text) == ["KDDI;SoftBank"]
+
+
+def test_dousha_prefers_the_topic_earlier_in_its_own_sentence():
+    text = "サムスン電子は増産を急ぐ。マイクロンのHBM事業は好調で、同社のCEOは収益が数十億ドルに達すると述べた。"
+    assert entities(text) == ["Micron"]
+
+
+def test_subject_continues_into_the_next_paragraph():
+    text = "TSMCは17日、決算を発表した。\n\n米国では、アリゾナ州に1000億ドルを追加投資する。"
+    assert entities(text) == ["TSMC"]
+
+
+def test_a_market_size_takes_no_carried_subject():
+    text = "アマゾンは新計画を発表した。国内のAIサーバー市場は2030年に3兆円に拡大する見通しだ。"
+    assert rows(text) == [("3兆円", None, "market_size", "2030")]
+
+
+def test_a_name_sudachi_glues_to_its_gloss_is_still_found():
+    [g] = extract_text("百度(バイドゥ)は自社チップ「崑崙」による3万枚クラスタを稼働させた。", REF).gpu_counts
+    assert g.entity == "Baidu"
+
+
+def test_english_scale_after_a_currency_symbol():
+    assert [(a.text, a.amount_low) for a in extract_text("同社は最大 $12B の融資を探る。", REF).amounts] == [
+        ("最大 $12B", 1.2e10)]

@@ -32,6 +32,7 @@ from .tokens import Token
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
 _JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
+_SUBJECT_GAP = frozenset(("は", "が", "も"))
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ class SentenceView:
                 return _group_entity(self.mentions, m.group)
         return None
 
-    def last_named(self) -> str | None:
-        return _group_entity(self.mentions, self.mentions[-1].group) if self.mentions else None
+    def last_list(self) -> str | None:
+        """The last list of two or more names, for a later 両社 or 4社."""
+        lists = [e for m in self.mentions if ";" in (e := _group_entity(self.mentions, m.group))]
+        return lists[-1] if lists else None
 
     def refers_back(self, q: Quantity) -> bool:
         return any(a < q.start for a in self.anaphors)
@@ -74,9 +77,25 @@ def without_parens(s: str) -> str:
 def _group_entity(mentions: list[OrgMention], group: int) -> str:
     names: list[str] = []
     for m in mentions:
-        if m.group == group and m.canonical not in names:
-            names.append(m.canonical)
+        if m.group == group:
+            names += [n for n in m.canonical.split(";") if n not in names]
     return ";".join(names)
+
+
+def _script(text: str, i: int) -> str:
+    """The writing system of text[i]: a name is a whole word where the script changes."""
+    if i < 0 or i >= len(text):
+        return ""
+    ch = text[i]
+    if ch.isascii():
+        return "latin" if ch.isalnum() else "other"
+    if "\u30a0" <= ch <= "\u30ff" or ch == "ー":
+        return "katakana"
+    if "\u3040" <= ch <= "\u309f":
+        return "hiragana"
+    if "\u4e00" <= ch <= "\u9fff" or ch in "々〆":
+        return "kanji"
+    return "other"
 
 
 def _after_aside(text: str, pos: int) -> int:
@@ -102,13 +121,16 @@ class Attributor:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         source = alternation(list(lex.cues["source"]))
-        self.source_after = re.compile(rf"\s*(?:の[^、。]{{0,15}}?)?(?:{source})")
-        self.giver_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['giver']))})")
+        self.source_after = re.compile(rf"\s*(?:など|等)?\s*(?:の[^、。]{{0,15}}?)?(?:{source})")
+        self.giver_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['giver']))})")
         self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})", re.IGNORECASE)
         joiners = alternation(list(lex.cues["list_joiner"]))
         self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\)|（|）)\s*)*$")
-        self.particle = re.compile(rf"\s*({alternation(list(lex.cues['subject']))})(?!の)")
+        subject = alternation(list(lex.cues["subject"]))
+        # 「SKハイニックスの2024年通期の売上高は」: a name that owns the topic is the topic.
+        self.particle = re.compile(rf"\s*(?:の[^、。,「」()（）はがもにをで]{{1,15}}?)?({subject})(?!の)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
+        self.plural_anaphor = re.compile(rf"(?<![0-9]){alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
         self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
         self.comparison = re.compile(rf"\s*(?:{alternation(list(lex.cues['comparison']))})")
@@ -116,11 +138,33 @@ class Attributor:
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
 
     # -- organisations ---------------------------------------------------------------------
-    def view(self, text: str, start: int, end: int, tokens: list[Token]) -> SentenceView:
+    def view(self, text: str, start: int, end: int, tokens: list[Token], last_named: str | None = None,
+             last_list: str | None = None) -> SentenceView:
         """Owner candidates in text[start:end] (sources, givers and chip makers left out),
-        with the sentence's clause boundaries."""
-        spans = self._names(text, tokens)
+        with the sentence's clause boundaries. 同社 or 両社 as a topic or subject stands for
+        `last_named` or `last_list`, the company or list named before."""
+        names = self._names(text, tokens)
+        mentions = self._mentions(text, names)
+        anaphors: list[tuple[int, int, str]] = []
+        for pattern, antecedent, plural in ((self.anaphor, last_named, False), (self.plural_anaphor, last_list, True)):
+            for m in pattern.finditer(text, start, end):
+                if not self._particle(text, m.end()):
+                    continue
+                # The nearest topic earlier in the same sentence comes first (「マイクロンの
+                # HBM製品は…、同社のCEOは」), then the one named before the sentence; 4社
+                # stands for a whole list (「NTT、KDDI、ソフトバンクの3社が」).
+                before = [_group_entity(mentions, x.group) for x in mentions if x.end <= m.start() and x.particle]
+                here = [e for e in before if (";" in e) == plural]
+                if here or antecedent:
+                    anaphors.append((m.start(), m.end(), here[-1] if here else antecedent))
+        if anaphors:
+            mentions = self._mentions(text, sorted(names + anaphors))
         words = [t for t in tokens if t.pos[0] != "空白"]
+        clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
+        return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
+                            bool(self.generic.search(text, start, end)))
+
+    def _mentions(self, text: str, spans: list[tuple[int, int, str]]) -> list[OrgMention]:
         mentions: list[OrgMention] = []
         group = 0
         for s, e, canonical in spans:
@@ -129,9 +173,7 @@ class Attributor:
             if not mentions or not self.joiner.match(text[mentions[-1].end:s]):
                 group += 1
             mentions.append(OrgMention(s, e, canonical, self._particle(text, e), group))
-        clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
-        return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            bool(self.generic.search(text, start, end)))
+        return mentions
 
     def _names(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Dictionary names that are whole runs of tokens, longest first, so that 「メタバース」
@@ -152,6 +194,14 @@ class Attributor:
                 spans.append((s, words[hit[0]].end, hit[1]))
                 i = hit[0]
             i += 1
+        # Sudachi sometimes glues a name to what follows (「度(バイドゥ)」 is one token): a
+        # match that no same-script letter continues is a whole word too.
+        if tokens:
+            for m in self.lex.org_re.finditer(text, tokens[0].start, tokens[-1].end):
+                if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
+                        and _script(text, m.start() - 1) != _script(text, m.start())
+                        and _script(text, m.end()) != _script(text, m.end() - 1)):
+                    spans.append((m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
         for t in tokens:
             if t.pos[:3] == _ORG_POS and not any(s < t.end and t.start < e for s, e, _ in spans):
                 spans.append((t.start, t.end, t.surface))
@@ -214,7 +264,9 @@ class Attributor:
                 gap = without_parens(text[q.end:start]).strip()
                 dist, side = (0 if _JOINED_BY_NO.match(gap) else len(gap)), 0
             else:
-                dist, side = len(without_parens(text[end:q.start]).strip()), 1
+                gap = without_parens(text[end:q.start]).strip()
+                # 「売上高は467億ドル」: a keyword that is the subject the amount describes.
+                dist, side = (0 if gap in _SUBJECT_GAP else len(gap)), 1
             if best is None or (dist, side) < best[:2]:
                 best = (dist, side, metric)
         return best[2] if best else None

@@ -45,6 +45,8 @@ class Lexicon:
     currency_suffix_re: re.Pattern[str]
     currency_prefix_re: re.Pattern[str]
     subunit_fraction: dict[tuple[str, str], float]
+    english_scale: dict[str, int]
+    english_scale_re: re.Pattern[str]
     subunit_re: re.Pattern[str]
     qualifier_prefix: dict[str, str]
     qualifier_suffix: dict[str, tuple[str, bool]]
@@ -77,6 +79,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
     cur = read_rows(data_dir / "currencies.csv")
     suffix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "suffix"}
     prefix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "prefix"}
+    scales = {r["word"]: int(r["multiplier"]) for r in read_rows(data_dir / "english_scales.csv")}
     qual = read_rows(data_dir / "qualifiers.csv")
     q_pre = {key(r["word"]): r["qualifier"] for r in qual if r["position"] == "prefix"}
     q_suf = {key(r["word"]): (r["qualifier"], r["attached"] == "yes") for r in qual if r["position"] == "suffix"}
@@ -103,6 +106,8 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
                           for r in cur if r["position"] == "subunit"},
         subunit_re=re.compile(r"\s*と?\s*(?P<n>\d+|[〇一二三四五六七八九十]+)\s*(?P<w>"
                               + alternation([r["word"] for r in cur if r["position"] == "subunit"]) + ")"),
+        english_scale=scales,
+        english_scale_re=re.compile(rf"\s?({alternation(list(scales))})(?![A-Za-z])"),
         qualifier_prefix=q_pre,
         qualifier_suffix=q_suf,
         qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),

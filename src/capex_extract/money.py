@@ -27,6 +27,15 @@ def _add_subunits(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     return replace(q, end=pos, unit_end=pos, low=q.low + extra, high=q.high + extra)
 
 
+def _add_english_scale(lex: Lexicon, text: str, q: Quantity) -> Quantity:
+    """「$10B」「€7.8B」「$180M」: wire copy keeps English scale letters after the number."""
+    m = lex.english_scale_re.match(text, q.unit_end)
+    if not m or q.rule != "money.symbol_number":
+        return q
+    scale = lex.english_scale[m.group(1)]
+    return replace(q, end=m.end(), unit_end=m.end(), low=q.low * scale, high=q.high * scale)
+
+
 def _is_fx_quote(text: str, a: Quantity, b: Quantity) -> bool:
     """「1ドル=150円」「1ドル150円台」 quote an exchange rate, not an amount of money."""
     gap = text[a.unit_end:b.start].strip()
@@ -39,7 +48,7 @@ def find_amounts(lex: Lexicon, text: str, numbers: list[NumberMatch]) -> list[Qu
         q = (with_unit_after(text, n, lex.currency_suffix_re, "money.number_currency")
              or with_unit_before(text, n, lex.currency_prefix_re, "money.symbol_number"))
         if q is not None:
-            found.append(_add_subunits(lex, text, q))
+            found.append(_add_english_scale(lex, text, _add_subunits(lex, text, q)))
     quotes = {i for i in range(len(found) - 1) if _is_fx_quote(text, found[i], found[i + 1])}
     found = [q for i, q in enumerate(found) if i not in quotes and i - 1 not in quotes]
     merged = merge_ranges(lex, text, numbers, found, lex.currency_suffix_re)

@@ -38,10 +38,12 @@ _BIG_S = "万億兆京"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # In running text digits glued to ASCII letters are model or product names (H100, MI300X,
 # GPT-4o, FY2025, v1.5), not quantities: such digits are skipped whole.
-_NUM_IN_TEXT = (rf"(?:(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<![A-Za-z0-9]\.)(?<![A-Za-z],)"
+_NUM_IN_TEXT = (rf"(?:(?:(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<![A-Za-z0-9]\.)(?<![A-Za-z],)"
                 # …unless a scale word follows: 「GPU1万基」 counts GPUs, no model is named 1万.
                 rf"|(?<=[A-Za-z])(?={_NUM} ?[万億兆])){_NUM}"
-                r"(?![A-Za-z0-9]|\.\d)")
+                r"(?![A-Za-z0-9]|\.\d)"
+                # After a currency symbol an English scale letter may follow: $12B, €7.8bn.
+                rf"|(?:(?<=[$€£¥₩₹])|(?<=[$€£¥₩₹] )){_NUM}(?=(?:[KMBT]|bn|mn|tn)(?![A-Za-z])))")
 # One candidate expression: digits and numeral kanji, with spaces allowed between digits
 # and a scale (4,650 億, 7  万) and, in machine-translated text, between a big scale and the next
 # digits-plus-big-scale group (9 億 4400 万); never between two digit groups (3 600).

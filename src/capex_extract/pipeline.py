@@ -130,6 +130,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
     last anywhere before (``last_named``)."""
     carried: str | None = None
     last_named: str | None = None
+    last_list: str | None = None
     previous_metric: str | None = None
     i = 0
     for k, sent in enumerate(sentences):
@@ -138,45 +139,47 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             here.append(found[i])
             i += 1
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
-            carried = previous_metric = None
+            previous_metric = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
         if not here and not r.lex.org_re.search(t, *sent):
-            carried = previous_metric = None
+            previous_metric = None
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
-        view = r.attributor.view(t, sent[0], sent[1], tokens)
+        view = r.attributor.view(t, sent[0], sent[1], tokens, last_named, last_list)
         generic_only = view.generic and not view.mentions
         for f in here:
             f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
         here = [f for f in here if f.kept]
-        if not here:
-            carried = None if generic_only else view.topic()
-            last_named = view.topic() or view.last_named() or last_named
-            previous_metric = None
-            continue
-        keywords = r.attributor.keywords(t, tokens)
+        owners: list[str] = []
+        keywords = r.attributor.keywords(t, tokens) if here else []
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
-        owners: list[str | None] = []
         for f, period in zip(here, periods):
+            f.period = period
             if f.kind == "gpu" and f.chip is None:
                 f.chip = r.gpu.chip_near(t, f.q, sent)
+            if f.kind == "money":
+                f.metric = r.attributor.metric(t, f.q, keywords) or previous_metric
             own = r.attributor.entity(view, f.q, r.lex.chip_vendor.get(f.chip or ""))
             if own:
                 f.entity = own
+                owners.append(own)
             elif view.refers_back(f.q):
                 f.entity = last_named
-            elif not generic_only:
+            elif not generic_only and f.metric != "market_size":
+                # A market's size belongs to no company unless one is named.
                 f.entity = carried
-            owners.append(own)
-            f.period = period
-            if f.kind == "money":
-                f.metric = r.attributor.metric(t, f.q, keywords) or previous_metric
         money_here = [f for f in here if f.kind == "money"]
         _restatements(t, money_here)
-        previous_metric = money_here[-1].metric if money_here else previous_metric
+        previous_metric = money_here[-1].metric if money_here else None
         # A は-topic carries on; a が-subject belongs to its clause, so the figures' owner does.
-        carried = None if generic_only else (view.topic(subjects=False) or here[-1].entity)
-        last_named = view.topic() or next((o for o in reversed(owners) if o), None) or view.last_named() or last_named
+        if generic_only:
+            carried = None
+        elif here:
+            carried = view.topic(subjects=False) or here[-1].entity
+        else:
+            carried = view.topic() or carried
+        last_named = view.topic() or (owners[-1] if owners else None) or last_named
+        last_list = view.last_list() or next((o for o in reversed(owners) if ";" in o), None) or last_list
 
 
 def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:

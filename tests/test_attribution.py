@@ -156,3 +156,30 @@ def test_a_name_sudachi_glues_to_its_gloss_is_still_found():
 def test_english_scale_after_a_currency_symbol():
     assert [(a.text, a.amount_low) for a in extract_text("同社は最大 $12B の融資を探る。", REF).amounts] == [
         ("最大 $12B", 1.2e10)]
+
+
+def test_a_topic_keyword_decides_over_a_nearer_mention():
+    text = "テンセントの今年の設備投資は、売上高の1割強に達する見込みで、アナリストは約900億元と見積もる。"
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == "capex"
+
+
+def test_a_change_between_keyword_and_amount_is_transparent():
+    [row, _] = extract_text("売上高は前年同期比38.6%増の9337億台湾ドル、純利益は3983億台湾ドルだった。", REF).amounts
+    assert row.metric == "revenue"
+
+
+def test_a_list_with_a_gloss_in_brackets_stays_one_list():
+    text = "マイクロソフト、アルファベット(グーグルの親会社)、メタの3社は合計で3000億ドルを投じる。"
+    assert entities(text) == ["Microsoft;Alphabet;Meta"]
+
+
+def test_unnamed_companies_own_nothing():
+    text = "アリババは新拠点を開いた。\n中国の大手 4 社の設備投資は合計で 5,000 億元を超える。"
+    assert entities(text) == [None]
+
+
+def test_a_figure_takes_the_period_its_introducing_sentence_named():
+    text = "エヌビディアは27日、2026会計年度第2四半期の決算を発表した。売上高は467億ドルだった。"
+    [row] = extract_text(text, REF).amounts
+    assert (row.entity, row.metric, row.period) == ("NVIDIA", "revenue", "FY2026-Q2")

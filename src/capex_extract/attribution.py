@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from .dates import DateMatch
-from .lexicon import Lexicon, alternation, key
+from .lexicon import Lexicon, alternation, key, spaced_alternation
 from .quantities import Quantity
 from .tokens import Token
 
@@ -33,6 +33,9 @@ _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
 _JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
+_TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
+# 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
+_CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class SentenceView:
     mentions: list[OrgMention]
     clause_starts: list[int]  # where each clause begins; the sentence start first
     anaphors: list[int]  # where 同社-like words stand
-    generic: bool  # names a generic owner (大手の, 企業が)
+    generic: bool  # names a generic owner (大手の, 企業が) or unnamed companies (中国の大手4社が)
 
     def topic(self, subjects: bool = True) -> str | None:
         """The first topic (は), or with `subjects` also the first subject (が): what a
@@ -98,6 +101,13 @@ def _script(text: str, i: int) -> str:
     return "other"
 
 
+def _aside_end(text: str, pos: int) -> int:
+    """Past the bracket that closes around `pos`, if any: a gloss such as
+    「アルファベット(グーグルの親会社)」 does not break a list."""
+    m = re.search(r"[()（）]", text[pos:pos + 40])
+    return pos + m.end() if m and m.group(0) in ")）" else pos
+
+
 def _after_aside(text: str, pos: int) -> int:
     """Where the word after a name starts, past spaces and a bracketed aside:
     「台湾積体電路製造(TSMC)は」「百度(バイドゥ)は」."""
@@ -130,7 +140,7 @@ class Attributor:
         # 「SKハイニックスの2024年通期の売上高は」: a name that owns the topic is the topic.
         self.particle = re.compile(rf"\s*(?:の[^、。,「」()（）はがもにをで]{{1,15}}?)?({subject})(?!の)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
-        self.plural_anaphor = re.compile(rf"(?<![0-9]){alternation(list(lex.cues['plural_anaphor']))}")
+        self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
         self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
         self.comparison = re.compile(rf"\s*(?:{alternation(list(lex.cues['comparison']))})")
@@ -146,6 +156,7 @@ class Attributor:
         names = self._names(text, tokens)
         mentions = self._mentions(text, names)
         anaphors: list[tuple[int, int, str]] = []
+        unnamed_owners = False
         for pattern, antecedent, plural in ((self.anaphor, last_named, False), (self.plural_anaphor, last_list, True)):
             for m in pattern.finditer(text, start, end):
                 if not self._particle(text, m.end()):
@@ -157,12 +168,14 @@ class Attributor:
                 here = [e for e in before if (";" in e) == plural]
                 if here or antecedent:
                     anaphors.append((m.start(), m.end(), here[-1] if here else antecedent))
+                elif plural:
+                    unnamed_owners = True
         if anaphors:
             mentions = self._mentions(text, sorted(names + anaphors))
         words = [t for t in tokens if t.pos[0] != "空白"]
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            bool(self.generic.search(text, start, end)))
+                            unnamed_owners or bool(self.generic.search(text, start, end)))
 
     def _mentions(self, text: str, spans: list[tuple[int, int, str]]) -> list[OrgMention]:
         mentions: list[OrgMention] = []
@@ -170,7 +183,7 @@ class Attributor:
         for s, e, canonical in spans:
             if any(r.match(text, e) for r in (self.source_after, self.giver_after, self.vendor_after)):
                 continue
-            if not mentions or not self.joiner.match(text[mentions[-1].end:s]):
+            if not mentions or not self.joiner.match(without_parens(text[_aside_end(text, mentions[-1].end):s])):
                 group += 1
             mentions.append(OrgMention(s, e, canonical, self._particle(text, e), group))
         return mentions
@@ -255,21 +268,25 @@ class Attributor:
         return found
 
     def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]]) -> str | None:
-        """The metric of the keyword nearest to the amount in its sentence."""
-        best: tuple[int, int, str] | None = None
+        """The metric of the keyword that describes the amount: one joined to it (「16億ドルの
+        設備投資」「売上高は467億ドル」), else the sentence's topic keyword before it
+        (「設備投資は、…約900億元と見積もる」), else the nearest."""
+        best: tuple[int, int, int, str] | None = None
         for start, end, metric in keywords:
             if q.start <= start < q.end:
                 continue
             if start >= q.end:
                 gap = without_parens(text[q.end:start]).strip()
-                dist, side = (0 if _JOINED_BY_NO.match(gap) else len(gap)), 0
+                tier, dist, side = (0 if _JOINED_BY_NO.match(gap) else 2), len(gap), 0
             else:
-                gap = without_parens(text[end:q.start]).strip()
-                # 「売上高は467億ドル」: a keyword that is the subject the amount describes.
-                dist, side = (0 if gap in _SUBJECT_GAP else len(gap)), 1
-            if best is None or (dist, side) < best[:2]:
-                best = (dist, side, metric)
-        return best[2] if best else None
+                gap = _CHANGE_PHRASE.sub("", without_parens(text[end:q.start])).strip()
+                joined = gap in _SUBJECT_GAP or not gap
+                topic = bool(_TOPIC_AFTER.match(text, end))
+                tier, dist, side = (0 if joined else 1 if topic else 2), len(gap), 1
+            cand = (tier, dist, side, metric)
+            if best is None or cand[:3] < best[:3]:
+                best = cand
+        return best[3] if best else None
 
     # -- period ----------------------------------------------------------------------------
     def _governs_directly(self, text: str, d: DateMatch, q: Quantity) -> bool:

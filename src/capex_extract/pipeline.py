@@ -132,12 +132,14 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
     last_named: str | None = None
     last_list: str | None = None
     previous_metric: str | None = None
+    held_facts = False
     i = 0
     for k, sent in enumerate(sentences):
         here = []
         while i < len(found) and found[i].q.start < sent[1]:
             here.append(found[i])
             i += 1
+        previous_held_facts, held_facts = held_facts, bool(here)
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
             previous_metric = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
@@ -153,8 +155,9 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         owners: list[str] = []
         keywords = r.attributor.keywords(t, tokens) if here else []
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
+        carried_period = _last_period(dates, sentences[k - 1]) if k and not previous_held_facts else None
         for f, period in zip(here, periods):
-            f.period = period
+            f.period = period or carried_period
             if f.kind == "gpu" and f.chip is None:
                 f.chip = r.gpu.chip_near(t, f.q, sent)
             if f.kind == "money":
@@ -180,6 +183,18 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             carried = view.topic() or carried
         last_named = view.topic() or (owners[-1] if owners else None) or last_named
         last_list = view.last_list() or next((o for o in reversed(owners) if ";" in o), None) or last_list
+
+
+# Dates that name a period a figure can belong to (not a day of an announcement).
+_PERIODS = frozenset(("year", "half", "quarter", "fiscal_year", "fiscal_half", "fiscal_quarter"))
+
+
+def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | None:
+    """「…2026会計年度第2四半期の決算を発表した。売上高は467億ドルで」: a figure in a sentence
+    naming no period belongs to the period named last by the sentence before it, when that
+    sentence only introduced it (with figures of its own, its dates are theirs)."""
+    named = [d for d in dates if sent[0] <= d.start < sent[1] and d.label and d.precision in _PERIODS]
+    return named[-1] if named else None
 
 
 def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:

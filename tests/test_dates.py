@@ -258,3 +258,9 @@ def test_inference_trusts_a_written_full_date_over_forecast_years():
 def test_a_fiscal_year_named_by_its_last_month_counts_for_the_year_it_starts():
     text = "同社は8月7日、2026年3月期第1四半期の決算を発表した。2026年3月期の売上高は増える見込みだ。"
     assert infer_reference(normalize(text).text).year == 2025
+
+
+def test_two_digit_year_closing_a_range_of_years():
+    # Two written years stay two rows, as the gold annotates 「2024 年末 〜 2025 年の頭」.
+    got = [d.label for d in find_dates(normalize("24年から28年までの年平均成長率は29%だった。").text, REF_2025)]
+    assert got == ["2024", "2028"]

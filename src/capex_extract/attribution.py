@@ -1,19 +1,19 @@
 """Who an amount belongs to (entity), what it measures (metric) and when (period).
 
-The rules read one sentence, as a reader does, and fall back on the sentence before it
-when the subject is left out (「これは…」「同社は…」), which Japanese does freely.
+The rules read one sentence, as a reader does; ``pipeline._attribute`` carries what a
+sentence leaves out (its subject, its period) from the sentences before it, since
+Japanese drops a known subject freely.
 
-Entity: organisation names are dictionary aliases that are whole Sudachi tokens, or
-Sudachi's own organisation names. A name that only sources a figure (「Xによると」), gives
-the money (「Xから」) or makes a chip (「NvidiaのH100」) is not the owner. Names joined by
-、/と/や form one list, which shares the amount. In the amount's own clause the nearest
-topic or subject wins, then the nearest name; across clauses only a topic (は) carries,
-then the nearest name; then a subject after the amount. A sentence naming no one takes
-the subject carried from the sentences before it in the paragraph, 同社 the company named
-last, and a generic owner (大手の, 企業が) no one.
+Entity: organisation names are dictionary aliases that are whole runs of Sudachi tokens
+(or whole words where the script changes), or Sudachi's own organisation names. A name
+that only sources a figure (「Xによると」), gives the money (「Xから」) or makes the chips
+counted (「NvidiaのH100」) is not the owner. Names joined by 、/と/や form one list, which
+shares the amount; 同社 and 両社/4社 stand for the company or list named before. In the
+amount's own clause the nearest topic or subject wins, then the nearest name; across
+clauses only a topic (は), then the nearest name; then a subject after the amount.
 
-Metric: the keyword nearest to the amount in its sentence (one joined to it by の counts
-as nearest), else the metric of the previous sentence's last amount.
+Metric: the keyword joined to the amount (「16億ドルの設備投資」「売上高は467億ドル」), else
+the sentence's topic keyword before it, else the nearest keyword in the sentence.
 
 Period: the date that governs the amount: one joined to it directly (「2024年の770億
 ドル」「2027年に600億ドル」), else the nearest date before it in the sentence, else the

@@ -126,8 +126,10 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
     """Entity, metric and period for every amount and count, sentence by sentence.
 
     Japanese leaves a known subject out, so a sentence that names no owner continues the
-    sentences before it in its paragraph (``carried``); 同社 points to the company named
-    last anywhere before (``last_named``)."""
+    sentences before it (``carried``) until a generic owner breaks the chain; 同社 and 両社
+    point to the company or list named last (``last_named``, ``last_list``); a figure with
+    no period of its own takes the one its introducing sentence named; a sentence with
+    no metric keyword keeps the previous sentence's metric within a paragraph."""
     carried: str | None = None
     last_named: str | None = None
     last_list: str | None = None

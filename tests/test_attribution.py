@@ -183,3 +183,19 @@ def test_a_figure_takes_the_period_its_introducing_sentence_named():
     text = "エヌビディアは27日、2026会計年度第2四半期の決算を発表した。売上高は467億ドルだった。"
     [row] = extract_text(text, REF).amounts
     assert (row.entity, row.metric, row.period) == ("NVIDIA", "revenue", "FY2026-Q2")
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("ミストラルAIは、エヌビディアと組んで1万8000個のGPUを導入する。", "Mistral AI"),
+    ("コアウィーブはOpenAIとは最大119億ドルの契約を結んだ。", "CoreWeave"),
+    ("韓国政府は総額33兆ウォン規模の支援策を打ち出した。", "South Korea"),
+    ("台湾の鴻海(ホンハイ)精密工業が生産能力を拡大する。今年の設備投資は約1000億台湾ドルを見込む。", "Foxconn"),
+])
+def test_partners_governments_and_glossed_names(text, owner):
+    rows = extract_text(text, REF)
+    assert [r.entity for r in [*rows.amounts, *rows.gpu_counts]] == [owner]
+
+
+def test_tousha_in_a_press_release_is_the_issuer():
+    text = "GMOインターネットは新サービスを発表した。\n【背景】\n当社は2024年に100億円を投じて基盤を整えた。"
+    assert entities(text) == ["GMO Internet"]

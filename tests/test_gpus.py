@@ -53,3 +53,16 @@ def test_count_written_straight_after_the_acronym():
 
 def test_servers_with_gpus_are_not_gpu_counts():
     assert counts("同社は約5000台のGPUサーバーを導入する。") == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同国は毎年最大 50 万 個 の NVIDIA 先端 チップ を輸入できる。", ("最大 50 万 個", 500000, None)),
+    ("同社は拠点に約2万3000基の「GB300」を配備する。", ("約2万3000基", 23000, "NVIDIA Blackwell")),
+    ("同社は数万基のNVIDIA製GPUを提供する。", ("数万基", 10000, None)),
+    ("各拠点には10万個程度の最先端AIチップを置く。", ("10万個程度", 100000, None)),
+    ("2027年までにGPUを累計5,000基以上へ拡大する。", ("5,000基以上", 5000, None)),
+    ("エヌビディアのGPU出荷が26年に700万~800万個に達する。", ("700万~800万個", 7000000, None)),
+])
+def test_counts_with_modifiers_quotes_and_totals(sentence, expected):
+    [(text, low, chip, _, _)] = counts(sentence)
+    assert (text, low, chip) == expected

@@ -6,7 +6,7 @@ Japanese drops a known subject freely.
 
 Entity: organisation names are dictionary aliases that are whole runs of Sudachi tokens
 (or whole words where the script changes), or Sudachi's own organisation names. A name
-that only sources a figure (「Xによると」), gives the money (「Xから」) or makes the chips
+that only sources a figure (「Xによると」), gives the money (「Xから」), only partners (「Xと組んで」) or makes the chips
 counted (「NvidiaのH100」) is not the owner. Names joined by 、/と/や form one list, which
 shares the amount; 同社 and 両社/4社 stand for the company or list named before. In the
 amount's own clause the nearest topic or subject wins, then the nearest name; across
@@ -33,6 +33,7 @@ _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
 _JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
+_NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
 _CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?")
@@ -133,6 +134,7 @@ class Attributor:
         source = alternation(list(lex.cues["source"]))
         self.source_after = re.compile(rf"\s*(?:など|等)?\s*(?:の[^、。]{{0,15}}?)?(?:{source})")
         self.giver_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['giver']))})")
+        self.partner_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['partner']))})")
         self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})", re.IGNORECASE)
         joiners = alternation(list(lex.cues["list_joiner"]))
         self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\)|（|）)\s*)*$")
@@ -181,7 +183,8 @@ class Attributor:
         mentions: list[OrgMention] = []
         group = 0
         for s, e, canonical in spans:
-            if any(r.match(text, e) for r in (self.source_after, self.giver_after, self.vendor_after)):
+            if any(r.match(text, e) for r in (self.source_after, self.giver_after, self.partner_after,
+                                               self.vendor_after)):
                 continue
             if not mentions or not self.joiner.match(without_parens(text[_aside_end(text, mentions[-1].end):s])):
                 group += 1
@@ -224,7 +227,11 @@ class Attributor:
         """'topic' or 'subject' when a topic or subject particle stands at `pos`. Read from
         the text, not the tokens: Sudachi splits では into で|は and, after a space, reads
         「DeepSeek が」's が as a conjunction."""
-        m = self.particle.match(text, _after_aside(text, pos))
+        after = _after_aside(text, pos)
+        m = self.particle.match(text, after)
+        if not m and after > pos:
+            # The gloss may stand inside the name: 「鴻海(ホンハイ)精密工業が」.
+            m = self.particle.match(text, after + len(_NAME_REST.match(text, after).group(0)))
         if not m:
             return None
         return "topic" if m.group(1) in self.lex.cues["topic"] else "subject"

@@ -199,3 +199,23 @@ def test_partners_governments_and_glossed_names(text, owner):
 def test_tousha_in_a_press_release_is_the_issuer():
     text = "GMOインターネットは新サービスを発表した。\n【背景】\n当社は2024年に100億円を投じて基盤を整えた。"
     assert entities(text) == ["GMO Internet"]
+
+
+def test_a_verb_joined_by_wo_beats_an_earlier_topic_keyword():
+    text = "同社の営業利益は4000億ウォン強にとどまったが、HBM設備の増強に今年10兆ウォンを投じる。"
+    assert [m for _, _, m, _ in rows(text)] == ["other", "capex"]
+
+
+def test_a_date_only_compared_with_does_not_govern():
+    text = "同社の今年の設備投資は前年を大きく上回る約1000億台湾ドルを見込む。"
+    assert [p for *_, p in rows(text)] == ["2025"]
+
+
+def test_a_part_takes_the_period_of_the_whole():
+    text = "同社の2025年の売上高は1兆ドルに達した。このうちクラウドは3000億ドルだった。"
+    assert [p for *_, p in rows(text)] == ["2025", "2025"]
+
+
+def test_a_bracketed_date_governs_when_no_other_does():
+    [g] = extract_text("第1期(24年10月稼働)ではH100を約4000基導入していた。", REF).gpu_counts
+    assert g.period == "2024-10"

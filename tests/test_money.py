@@ -74,3 +74,17 @@ def test_text_is_the_original_slice_with_full_width_input():
 def test_a_fall_is_two_figures_not_a_range():
     got = amounts("売上高は100億ドルから80億ドルへ減った。")
     assert [t for t, *_ in got] == ["100億ドル", "80億ドル"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("設備投資額は2800億円台だった。", ("2800億円台", 2.8e11, 2.9e11, "vague")),
+    ("株価は3万9000円台を回復した。", ("3万9000円台", 39000, 40000, "vague")),
+])
+def test_dai_after_an_amount_is_a_range_up_to_the_next_step(sentence, expected):
+    [(text, low, high, _, qualifier)] = amounts(sentence)
+    assert (text, low, high, qualifier) == expected
+
+
+def test_a_qualifier_verb_reads_past_a_restatement_in_brackets():
+    got = amounts("世界のHBM市場は26年に500億ドル(約7兆4000億円)を超える。")
+    assert [(t, q) for t, _, _, _, q in got] == [("500億ドル", "over"), ("約7兆4000億円", "approx")]

@@ -31,7 +31,8 @@ from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
-_JOINED_BY_NO = re.compile(r"^(?:の|規模の|もの|という|程度の|分の|相当の)$")
+# 「16億ドルの設備投資」「100億ドルを投資」: a keyword joined to the amount that precedes it.
+_JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
 _NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
@@ -145,9 +146,16 @@ class Attributor:
         self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
         self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
-        self.comparison = re.compile(rf"\s*(?:{alternation(list(lex.cues['comparison']))})")
+        surpass = alternation(list(lex.cues["surpass"]))
+        self.comparison = re.compile(
+            rf"\s*(?:{alternation(list(lex.cues['comparison']))}|を[^、。]{{0,6}}?(?:{surpass}))")
+        self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
+
+    def opens_with_part(self, text: str, start: int) -> bool:
+        """「このうち…」: the sentence is about a part of the figure before it."""
+        return bool(self.part_of.match(text, start))
 
     # -- organisations ---------------------------------------------------------------------
     def view(self, text: str, start: int, end: int, tokens: list[Token], last_named: str | None = None,
@@ -288,7 +296,7 @@ class Attributor:
             else:
                 gap = _CHANGE_PHRASE.sub("", without_parens(text[end:q.start])).strip()
                 joined = gap in _SUBJECT_GAP or not gap
-                topic = bool(_TOPIC_AFTER.match(text, end))
+                topic = bool(_TOPIC_AFTER.match(text, end)) or text[end - 1:end] in _SUBJECT_GAP
                 tier, dist, side = (0 if joined else 1 if topic else 2), len(gap), 1
             cand = (tier, dist, side, metric)
             if best is None or cand[:3] < best[:3]:
@@ -315,10 +323,17 @@ class Attributor:
             if direct[id(q)] is not None:
                 out.append(direct[id(q)])
                 continue
-            free = [d for d in usable if id(d) not in owned and not _inside_other_parens(text, d, q)]
-            before = [d for d in free if d.end <= q.start]
-            after = [d for d in free if d.start >= q.end]
-            out.append(before[-1] if before else after[0] if after else None)
+            free = [d for d in usable if id(d) not in owned]
+            plain = [d for d in free if not _inside_other_parens(text, d, q)]
+            # A date in brackets is an aside, unless it is the only one (「第1期(24年10月稼働)では」).
+            for pool in (plain, free):
+                before = [d for d in pool if d.end <= q.start]
+                after = [d for d in pool if d.start >= q.end]
+                if before or after:
+                    out.append(before[-1] if before else after[0])
+                    break
+            else:
+                out.append(None)
         return out
 
 

@@ -114,7 +114,9 @@ _WD = rf"(?P<wd>[{''.join(_WEEKDAY)}])曜日?"
 _YY = (r"(?<!過去)(?<!今後)(?<!約)(?<!この)(?<!ここ)(?<!最近)(?<!直近)(?<!創業)(?<!設立)(?<!築)"
        # after から only as the end of a range of years (24年から28年まで), not 設立から20年
        r"(?:(?<!から)|(?<=[0-9]年から)|(?<=[0-9]年度から)|(?<=[0-9] 年から))"
-       rf"(?P<yy>[1-3][0-9])(?={_SP}年(?!で(?!は)|に(?:わた|及|一度)|前(?!半)|後(?!半)))")
+       rf"(?P<yy>[1-3][0-9])(?={_SP}年(?!で(?!は)|に(?:わた|及|一度)|前(?!半)|後(?!半)))"
+       # 「24年の2兆6000億円から29年には5兆円」: after an amount's から, a year that is reached
+       rf"|(?<=から)(?P<yy2>[1-3][0-9])(?={_SP}年(?:度)?(?:に|には|まで))")
 _YEAR_HEAD = re.compile(
     rf"{_NB}(?:(?P<era>{_alt(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
     rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})"
@@ -396,8 +398,8 @@ def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
         else:
             if h["era"]:
                 y = _ERA_BASE[h["era"]] + _num(h["en"])
-            elif h["yy"]:
-                y = 2000 + int(h["yy"])
+            elif h["yy"] or h["yy2"]:
+                y = 2000 + int(h["yy"] or h["yy2"])
                 if not 15 <= y - 2000 <= 39:
                     continue
             else:

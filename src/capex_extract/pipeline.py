@@ -135,6 +135,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
     last_list: str | None = None
     previous_metric: str | None = None
     held_facts = False
+    previous_fact_period: DateMatch | None = None
     i = 0
     for k, sent in enumerate(sentences):
         here = []
@@ -157,7 +158,12 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         owners: list[str] = []
         keywords = r.attributor.keywords(t, tokens) if here else []
         periods = r.attributor.periods(t, [f.q for f in here], dates, sent)
-        carried_period = _last_period(dates, sentences[k - 1]) if k and not previous_held_facts else None
+        if k and not previous_held_facts:
+            carried_period = _last_period(dates, sentences[k - 1])
+        elif r.attributor.opens_with_part(t, sent[0]):
+            carried_period = previous_fact_period  # 「このうち…」 is a part of the figure before
+        else:
+            carried_period = None
         for f, period in zip(here, periods):
             f.period = period or carried_period
             if f.kind == "gpu" and f.chip is None:
@@ -173,6 +179,8 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             elif not generic_only and f.metric != "market_size":
                 # A market's size belongs to no company unless one is named.
                 f.entity = carried
+        if here:
+            previous_fact_period = here[-1].period
         money_here = [f for f in here if f.kind == "money"]
         _restatements(t, money_here)
         previous_metric = money_here[-1].metric if money_here else None

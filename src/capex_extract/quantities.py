@@ -107,6 +107,20 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
     return out
 
 
+_PAREN_CLOSE = re.compile(r"[)）]")
+
+
+def _last_digit_step(text: str, q: Quantity) -> int:
+    """「2800億円台」 spans 2800億 up to 2900億, 「3万9000円台」 39000 up to 40000: one step of
+    the last written non-zero digit, in the scale written after it."""
+    runs = list(re.finditer(r"(\d[\d,]*)\s*([万億兆])?", text[q.start:q.unit_end]))
+    if not runs:
+        return 0
+    written, scale = runs[-1].group(1).replace(",", ""), runs[-1].group(2)
+    zeros = len(written) - len(written.rstrip("0"))
+    return 10**zeros * (_SCALES[scale] if scale else 1)
+
+
 def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     """Reads 約/最大 before and 未満/超/を超える after; attached words join the span."""
     start, end, qualifier = q.start, q.end, None
@@ -116,14 +130,22 @@ def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
         qualifier = lex.qualifier_prefix[key(m.group(0).strip())]
         start -= len(head) - m.start()
     m = lex.qualifier_suffix_re.match(text, skip_spaces(text, end))
+    if not m and text[skip_spaces(text, end):skip_spaces(text, end) + 1] in "(（":
+        # 「500億ドル(約7兆4000億円)を超える」: the verb reads past a restatement in brackets.
+        close = _PAREN_CLOSE.search(text, end, end + 40)
+        after = lex.qualifier_suffix_re.match(text, skip_spaces(text, close.end())) if close else None
+        if after and not lex.qualifier_suffix[key(after.group(0))][1]:
+            m = after
     if m:
         word_qualifier, attached = lex.qualifier_suffix[key(m.group(0))]
         # 「2024年の830億ドルを上回り」: a figure named with の is the base that something
         # else exceeds; the verb does not qualify it.
         if attached or not text[:start].rstrip().endswith("の"):
             qualifier = qualifier or word_qualifier
-        if attached:
+        if attached and m.start() <= skip_spaces(text, end):
             end = m.end()
+            if word_qualifier == "vague":
+                return replace(q, start=start, end=end, qualifier="vague", high=q.low + _last_digit_step(text, q))
     if q.vague:
         qualifier = "vague"
     return replace(q, start=start, end=end, qualifier=qualifier)

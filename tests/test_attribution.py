@@ -219,3 +219,27 @@ def test_a_part_takes_the_period_of_the_whole():
 def test_a_bracketed_date_governs_when_no_other_does():
     [g] = extract_text("第1期(24年10月稼働)ではH100を約4000基導入していた。", REF).gpu_counts
     assert g.period == "2024-10"
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("英国ではナスケール(Nscale)が存在感を高めている。同社は拠点に約2万3000基のGPUを配備する。", "Nscale"),
+    ("UAE は 今後 10 年間 で 米国 に 1 兆 4000 億 ドル を 投資 する 。", "United Arab Emirates"),
+    ("ミストラルAIは9月、ASMLが主導する資金調達で17億ユーロを集めた。", "Mistral AI"),
+])
+def test_glossed_names_countries_as_topics_and_relative_clauses(text, owner):
+    rows = extract_text(text, REF)
+    assert [r.entity for r in [*rows.amounts, *rows.gpu_counts]] == [owner]
+
+
+def test_an_acronym_in_brackets_is_no_company():
+    text = "オラクルは決算を発表した。クラウドインフラ(OCI)の売上高は33億ドルだった。"
+    assert entities(text) == ["Oracle"]
+
+
+def test_a_country_as_a_place_owns_nothing():
+    assert entities("米国に新工場を建て、500億ドルを投じる計画が示された。") == [None]
+
+
+def test_a_press_release_byline_is_the_subject():
+    text = "2026年1月15日\nGMOインターネット株式会社\n\n新サービスを3月に開始\n総投資額は約¥200億となる。"
+    assert entities(text) == ["GMO Internet"]

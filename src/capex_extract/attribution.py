@@ -34,6 +34,16 @@ _ORG_POS = ("名詞", "固有名詞", "組織名")
 # 「16億ドルの設備投資」「100億ドルを投資」: a keyword joined to the amount that precedes it.
 _JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
+# 「ASMLが主導する資金調達で」: a subject inside a clause that modifies a noun.
+_RELATIVE_CLAUSE = re.compile(r"\s*が[^、。「」]{0,10}?(?:する|した|している|していた)(?=[\u4e00-\u9fff\u30a0-\u30ff])")
+# 「ナスケール(Nscale)」: a katakana name glossed in Latin letters names a company; an
+# all-capitals gloss explains a common noun instead (「クラウドインフラ(OCI)」).
+_GLOSSED_NAME = re.compile(r"(?<![\u30a0-\u30ff])[\u30a1-\u30fa\u30fc・]{2,}[(（]"
+                           r"(?P<latin>[A-Z][A-Za-z0-9 .&'-]*[a-z][A-Za-z0-9 .&'-]*)[)）]")
+# 「4社合計の」「両社を合わせた」: a list named as one total.
+_TOTAL = re.compile(r"\s*(?:合計|を合わせ|を合計)")
+# A line that is only a company's name: a press release's byline.
+_BYLINE = re.compile(r"^\s*(?:株式会社|\(株\))?\s*$")
 _NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
@@ -57,10 +67,13 @@ class SentenceView:
     clause_starts: list[int]  # where each clause begins; the sentence start first
     anaphors: list[int]  # where 同社-like words stand
     generic: bool  # names a generic owner (大手の, 企業が) or unnamed companies (中国の大手4社が)
+    byline: str | None = None  # the sentence is only a company's name (a press release's byline)
 
     def topic(self, subjects: bool = True) -> str | None:
         """The first topic (は), or with `subjects` also the first subject (が): what a
-        following subjectless sentence is about."""
+        following subjectless sentence is about. A byline is the topic of what follows."""
+        if self.byline:
+            return self.byline
         for m in self.mentions:
             if m.particle == "topic" or (subjects and m.particle):
                 return _group_entity(self.mentions, m.group)
@@ -142,6 +155,7 @@ class Attributor:
         subject = alternation(list(lex.cues["subject"]))
         # 「SKハイニックスの2024年通期の売上高は」: a name that owns the topic is the topic.
         self.particle = re.compile(rf"\s*(?:の[^、。,「」()（）はがもにをで]{{1,15}}?)?({subject})(?!の)")
+        self._country_particle = re.compile(r"\s*(?:は|が)(?!じめ)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
         self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
@@ -152,6 +166,11 @@ class Attributor:
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
+
+    def may_name(self, text: str, sent: tuple[int, int]) -> bool:
+        """Whether a sentence may name an owner, before paying for its tokens."""
+        return bool(self.lex.org_re.search(text, *sent) or _GLOSSED_NAME.search(text, *sent)
+                    or self.lex.country_re.search(text, *sent) or self.anaphor.search(text, *sent))
 
     def opens_with_part(self, text: str, start: int) -> bool:
         """「このうち…」: the sentence is about a part of the figure before it."""
@@ -169,7 +188,7 @@ class Attributor:
         unnamed_owners = False
         for pattern, antecedent, plural in ((self.anaphor, last_named, False), (self.plural_anaphor, last_list, True)):
             for m in pattern.finditer(text, start, end):
-                if not self._particle(text, m.end()):
+                if not (self._particle(text, m.end()) or (plural and _TOTAL.match(text, m.end()))):
                     continue
                 # The nearest topic earlier in the same sentence comes first (「マイクロンの
                 # HBM製品は…、同社のCEOは」), then the one named before the sentence; 4社
@@ -184,8 +203,10 @@ class Attributor:
             mentions = self._mentions(text, sorted(names + anaphors))
         words = [t for t in tokens if t.pos[0] != "空白"]
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
+        byline = (mentions[0].canonical if len(mentions) == 1
+                  and _BYLINE.match(text[start:mentions[0].start] + text[mentions[0].end:end]) else None)
         return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            unnamed_owners or bool(self.generic.search(text, start, end)))
+                            unnamed_owners or bool(self.generic.search(text, start, end)), byline)
 
     def _mentions(self, text: str, spans: list[tuple[int, int, str]]) -> list[OrgMention]:
         mentions: list[OrgMention] = []
@@ -226,6 +247,15 @@ class Attributor:
                         and _script(text, m.start() - 1) != _script(text, m.start())
                         and _script(text, m.end()) != _script(text, m.end() - 1)):
                     spans.append((m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
+            for m in _GLOSSED_NAME.finditer(text, tokens[0].start, tokens[-1].end):
+                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), m.group("latin").strip()))
+            # A country owns a figure only as a topic or subject (「UAE は」), never as a place.
+            for m in self.lex.country_re.finditer(text, tokens[0].start, tokens[-1].end):
+                if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
+                        and _script(text, m.start() - 1) != _script(text, m.start())
+                        and self.particle.match(text, m.end()) and self._country_particle.match(text, m.end())):
+                    spans.append((m.start(), m.end(), self.lex.country_canonical[key(m.group(0))]))
         for t in tokens:
             if t.pos[:3] == _ORG_POS and not any(s < t.end and t.start < e for s, e, _ in spans):
                 spans.append((t.start, t.end, t.surface))
@@ -236,6 +266,8 @@ class Attributor:
         the text, not the tokens: Sudachi splits では into で|は and, after a space, reads
         「DeepSeek が」's が as a conjunction."""
         after = _after_aside(text, pos)
+        if _RELATIVE_CLAUSE.match(text, after):
+            return None
         m = self.particle.match(text, after)
         if not m and after > pos:
             # The gloss may stand inside the name: 「鴻海(ホンハイ)精密工業が」.

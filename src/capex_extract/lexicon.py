@@ -55,6 +55,8 @@ class Lexicon:
     metric_of: dict[str, str]
     metric_re: re.Pattern[str]
     org_canonical: dict[str, str]
+    country_canonical: dict[str, str]
+    country_re: re.Pattern[str]
     org_prefixes: frozenset[str]  # every prefix of every alias key, to stop a lookup early
     org_re: re.Pattern[str]
     chip_canonical: dict[str, str]
@@ -87,6 +89,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
     metrics = {key(r["keyword"]): r["metric"] for r in metric_rows}
     orgs = read_rows(data_dir / "organizations.csv")
     org_canonical = {key(r["alias"]): r["canonical"] for r in orgs}
+    countries = read_rows(data_dir / "countries.csv")
     chips = read_rows(data_dir / "chips.csv")
     chip_canonical = {key(r["alias"]): r["canonical"] for r in chips}
     vendors = {r["vendor"] for r in chips}
@@ -115,6 +118,8 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         metric_of=metrics,
         metric_re=re.compile(alternation(words(metric_rows, "keyword"))),
         org_canonical=org_canonical,
+        country_canonical={key(r["alias"]): r["canonical"] for r in countries},
+        country_re=re.compile(spaced_alternation(words(countries, "alias"))),
         org_re=re.compile(spaced_alternation(words(orgs, "alias")), re.IGNORECASE),
         org_prefixes=frozenset(k[:i] for k in org_canonical for i in range(1, len(k) + 1)),
         chip_canonical=chip_canonical,

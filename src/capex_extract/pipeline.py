@@ -146,7 +146,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
             previous_metric = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
-        if not here and not r.lex.org_re.search(t, *sent):
+        if not here and not r.attributor.may_name(t, sent):
             previous_metric = None
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])

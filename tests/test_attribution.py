@@ -243,3 +243,13 @@ def test_a_country_as_a_place_owns_nothing():
 def test_a_press_release_byline_is_the_subject():
     text = "2026年1月15日\nGMOインターネット株式会社\n\n新サービスを3月に開始\n総投資額は約¥200億となる。"
     assert entities(text) == ["GMO Internet"]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("HBMの年間売上高が80億ドル弱に達する。", "revenue"),
+    ("生成AI向けサーバーの国内市場は25年度に7500億円程度となる。", "market_size"),
+    ("新工場の総事業費は約1000億円にのぼる。", "capex"),
+])
+def test_a_keyword_may_end_a_compound_word(text, metric):
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == metric

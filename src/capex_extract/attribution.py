@@ -295,7 +295,9 @@ class Attributor:
     # -- metric ----------------------------------------------------------------------------
     def keywords(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
         """Metric keywords as whole runs of tokens, longest first, or one token whose
-        dictionary form is a keyword (投じた → 投じる): 「投資家」 and 「収益性」 are none."""
+        dictionary form is a keyword (投じた → 投じる), or that ends in one: the head of a
+        Japanese compound is its last part (年間売上高, 国内市場は), so 投資家 and 収益性
+        hold none."""
         words = [t for t in tokens if t.pos[0] != "空白"]
         found: list[tuple[int, int, str]] = []
         i = 0
@@ -304,7 +306,7 @@ class Attributor:
             for j in range(min(len(words), i + 4) - 1, i - 1, -1):
                 metric = self.lex.metric_of.get(key(text[words[i].start:words[j].end]))
                 if metric is None and j == i:
-                    metric = self.lex.metric_of.get(key(words[i].lemma))
+                    metric = self.lex.metric_of.get(key(words[i].lemma)) or self._head_metric(words, i)
                 if metric:
                     hit = (j, metric)
                     break
@@ -313,6 +315,18 @@ class Attributor:
                 i = hit[0]
             i += 1
         return found
+
+    def _head_metric(self, words: list[Token], i: int) -> str | None:
+        """The metric of a keyword that ends the compound words[i], alone or with the
+        particle after it (国内市場 + は)."""
+        surface = words[i].surface
+        after = words[i + 1].surface if i + 1 < len(words) else ""
+        for cut in range(1, len(surface) - 1):
+            head = key(surface[cut:])
+            metric = self.lex.metric_of.get(head) or self.lex.metric_of.get(head + after)
+            if metric:
+                return metric
+        return None
 
     def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]]) -> str | None:
         """The metric of the keyword that describes the amount: one joined to it (「16億ドルの

@@ -253,3 +253,11 @@ def test_a_press_release_byline_is_the_subject():
 def test_a_keyword_may_end_a_compound_word(text, metric):
     [row] = extract_text(text, REF).amounts
     assert row.metric == metric
+
+
+def test_a_whole_geographys_spending_is_a_market_size():
+    text = "調査会社によると、世界のAI関連支出は2028年に6320億ドルに達する。"
+    assert rows(text) == [("6320億ドル", None, "market_size", "2028")]
+    # …but only in its own clause: a company's capex after another clause stays capex.
+    text = "中国全体の投資は増えるとの予測もあるが、アマゾンは1000億ドルを投じる。"
+    assert rows(text) == [("1000億ドル", "Amazon", "capex", None)]

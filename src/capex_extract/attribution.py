@@ -84,6 +84,10 @@ class SentenceView:
         lists = [e for m in self.mentions if ";" in (e := _group_entity(self.mentions, m.group))]
         return lists[-1] if lists else None
 
+    def clause_of(self, q: Quantity) -> int:
+        """Where the clause holding `q` begins."""
+        return max((c for c in self.clause_starts if c <= q.start), default=q.start)
+
     def refers_back(self, q: Quantity) -> bool:
         return any(a < q.start for a in self.anaphors)
 
@@ -163,9 +167,14 @@ class Attributor:
         surpass = alternation(list(lex.cues["surpass"]))
         self.comparison = re.compile(
             rf"\s*(?:{alternation(list(lex.cues['comparison']))}|を[^、。]{{0,6}}?(?:{surpass}))")
+        self.market_scope = re.compile(alternation(list(lex.cues["market_scope"])))
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
+
+    def market_wide(self, text: str, q: Quantity, view: SentenceView) -> bool:
+        """「世界のAI関連支出は…6320億ドル」: a whole geography's spending, in the amount's clause."""
+        return bool(self.market_scope.search(text, view.clause_of(q), q.start))
 
     def may_name(self, text: str, sent: tuple[int, int]) -> bool:
         """Whether a sentence may name an owner, before paying for its tokens."""
@@ -281,7 +290,7 @@ class Attributor:
         """The owner named in the amount's own sentence, or None (see the module docstring).
         `not_owner` is the maker of the chips a count counts: left out unless it is the
         sentence's topic or subject (百度 running its own 崑崙 chips)."""
-        clause = max(c for c in view.clause_starts if c <= q.start) if view.clause_starts else 0
+        clause = view.clause_of(q)
         mentions = [m for m in view.mentions if m.canonical != not_owner or m.particle]
         before = [m for m in mentions if m.end <= q.start]
         in_clause = [m for m in before if m.start >= clause]

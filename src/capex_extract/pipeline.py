@@ -168,9 +168,12 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             f.period = period or carried_period
             if f.kind == "gpu" and f.chip is None:
                 f.chip = r.gpu.chip_near(t, f.q, sent)
+            own = r.attributor.entity(view, f.q, r.lex.chip_vendor.get(f.chip or ""))
             if f.kind == "money":
                 f.metric = r.attributor.metric(t, f.q, keywords) or previous_metric
-            own = r.attributor.entity(view, f.q, r.lex.chip_vendor.get(f.chip or ""))
+                # A whole geography's spending, no company named: the size of a market.
+                if f.metric == "capex" and not own and r.attributor.market_wide(t, f.q, view):
+                    f.metric = "market_size"
             if own:
                 f.entity = own
                 owners.append(own)

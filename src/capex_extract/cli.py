@@ -58,11 +58,13 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 @app.command("extract")
 def extract_command(
-    paths: list[str] = typer.Argument(..., help="Files or directories (.txt, .md, .jsonl); - reads stdin."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Folder for the Parquet and CSV tables."),
+    paths: list[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Files or directories (.txt, .md, .jsonl); - reads stdin."),
+    out: Path | None = typer.Option(None, "--out", "-o", metavar="FOLDER", help="Folder for the Parquet and CSV tables."),
     stdout_table: Table | None = typer.Option(None, "--stdout", help="Also write this table as CSV to stdout."),
     reference_date: str | None = typer.Option(
-        None, "--reference-date", help="YYYY-MM-DD used to resolve 今年 or 3月7日 when a document has no date."),
+        None, "--reference-date", metavar="YYYY-MM-DD",
+        help="Date used to resolve 今年 or 3月7日 when a document has no date."),
     summary: bool | None = typer.Option(
         None, "--summary/--no-summary", help="Print the summary on stderr (default: only on a terminal)."),
 ) -> None:

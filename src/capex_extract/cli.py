@@ -58,7 +58,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 @app.command("extract")
 def extract_command(
-    paths: list[str] = typer.Argument(..., metavar="PATH...",
+    paths: list[str] = typer.Argument(..., metavar="PATH",
                                       help="Files or directories (.txt, .md, .jsonl); - reads stdin."),
     out: Path | None = typer.Option(None, "--out", "-o", metavar="FOLDER", help="Folder for the Parquet and CSV tables."),
     stdout_table: Table | None = typer.Option(None, "--stdout", help="Also write this table as CSV to stdout."),

@@ -66,3 +66,19 @@ def test_servers_with_gpus_are_not_gpu_counts():
 def test_counts_with_modifiers_quotes_and_totals(sentence, expected):
     [(text, low, chip, _, _)] = counts(sentence)
     assert (text, low, chip) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同社はAMD製「MI300X」も約9万6000個購入した。", ("約9万6000個", 96000, "AMD Instinct")),
+    ("稼働中のH200の1,536基と合わせて3,072基になる。", ("1,536基", 1536, "NVIDIA Hopper")),
+    ("アマゾン | Trainium2 | 約40万チップ", ("約40万チップ", 400000, "AWS Trainium")),
+    ("同社は「GB300」を今後5年間で数十万個導入する。", ("数十万個", 100000, "NVIDIA Blackwell")),
+    ("主力はB200で、これを1,536基入れます。", ("1,536基", 1536, "NVIDIA Blackwell")),
+])
+def test_more_ways_chips_and_counts_are_written(sentence, expected):
+    [(text, low, chip, _, _)] = counts(sentence)
+    assert (text, low, chip) == expected
+
+
+def test_a_gpu_count_per_server_is_not_a_fleet_count():
+    assert counts("8GPU搭載サーバーを100台導入した。") == []

@@ -22,7 +22,8 @@ _MODIFIER = r"(?:最新|先端|最先端|次世代|新型|高性能|自社製|�
 # What a count before its number may count: 「GPUの総数は」「GPU出荷が」.
 _COUNTED = r"総数|台数|枚数|数|出荷|出荷数|出荷量|販売|販売数|導入数|保有数|調達数|供給"
 # A period between what is counted and the count: 「26年に」「2025年末までに」.
-_PERIOD = r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|には)|年内に|今年|来年)"
+_PERIOD = (r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|には)|年内に|今年|来年"
+           r"|今後\s*[0-9]+\s*年間?で)")
 # How far around a cluster to look for a word naming accelerators.
 _CLUSTER_CONTEXT = 300
 
@@ -45,12 +46,15 @@ class GpuRules:
             rf"\s*(?:{_MODIFIER})?(?P<accel>{accel})?(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
         self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
         # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
-        # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」: what is counted, a period, a total.
+        # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」「「MI300X」も約9万6000個」「H200の1,536基」
+# 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の?\s*(?:{_COUNTED})\s*)?(?:を|が|は|、)?\s*"
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の?\s*(?:{_COUNTED})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
             rf"(?:{_PERIOD}\s*)?(?:累計|合計|計|総計)?\s*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
+        # Accelerator words that can stand as a unit after a number (no counter between).
+        self.unit_accelerator = re.compile(rf"(?:{accel})(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
         self.not_gpu = re.compile(rf"{_LINK}(?:{lex.not_gpu_re.pattern})")
 
     def _chip(self, surface: str | None) -> str | None:
@@ -84,6 +88,8 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
     """Counts of accelerators; numbers inside `taken` spans (money) are not counts."""
     free = [n for n in numbers if not any(s <= n.start < e for s, e in taken)]
     counted = [q for n in free if (q := with_unit_after(text, n, lex.counter_re, "gpu"))]
+    # 「約40万チップ」「10万GPU」: the accelerator word itself is the unit.
+    direct = [q for n in free if (q := with_unit_after(text, n, rules.unit_accelerator, "gpu.number_accelerator"))]
     out = []
     for q in merge_ranges(lex, text, free, counted, lex.counter_re):
         found = rules.classify(text, q)
@@ -91,4 +97,8 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
             rule, chip = found
             q = read_qualifiers(lex, text, replace(q, rule=rule + q.rule.removeprefix("gpu")))
             out.append(GpuFind(q, chip))
-    return out
+    starts = {f.quantity.start for f in out}
+    for q in direct:
+        if q.start not in starts:
+            out.append(GpuFind(read_qualifiers(lex, text, q), None))
+    return sorted(out, key=lambda f: f.quantity.start)

@@ -261,3 +261,19 @@ def test_a_whole_geographys_spending_is_a_market_size():
     # …but only in its own clause: a company's capex after another clause stays capex.
     text = "中国全体の投資は増えるとの予測もあるが、アマゾンは1000億ドルを投じる。"
     assert rows(text) == [("1000億ドル", "Amazon", "capex", None)]
+
+
+def test_a_heading_lends_its_period_to_the_lines_below():
+    text = ("【2025年3月期 通期決算】\n・売上高: 314億円(前期比43.5%増)\n・営業利益: 27億円\n"
+            "【2026年3月期 会社予想】\n・売上高: 500億円\n")
+    assert [p for *_, p in rows(text)] == ["FY2025", "FY2025", "FY2026"]
+
+
+def test_a_company_form_names_an_organisation():
+    text = "株式会社ネクサスコンピュートは、シリーズBで総額35億円を調達した。"
+    assert entities(text) == ["ネクサスコンピュート"]
+
+
+def test_dousha_after_a_name_in_focus():
+    text = "マイクロソフトは投資を続ける。恩恵を最も受けるのがエヌビディアだ。同社の売上高は467億ドルだった。"
+    assert entities(text) == ["NVIDIA"]

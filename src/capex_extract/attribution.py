@@ -42,8 +42,13 @@ _GLOSSED_NAME = re.compile(r"(?<![\u30a0-\u30ff])[\u30a1-\u30fa\u30fc・]{2,}[(�
                            r"(?P<latin>[A-Z][A-Za-z0-9 .&'-]*[a-z][A-Za-z0-9 .&'-]*)[)）]")
 # 「4社合計の」「両社を合わせた」: a list named as one total.
 _TOTAL = re.compile(r"\s*(?:合計|を合わせ|を合計)")
+# 「株式会社ネクサスコンピュート」「ハヤブサクラウド株式会社」: a company form makes a name an
+# organisation even when no dictionary knows it.
+_COMPANY_FORM = re.compile(r"(?:株式会社|\(株\))\s*(?P<after>[\u30a1-\u30fa\u30fc・A-Za-z\u4e00-\u9fff]{2,20})"
+                           r"|(?P<before>[\u30a1-\u30fa\u30fc・A-Za-z\u4e00-\u9fff]{2,20}?)\s*(?:株式会社|\(株\))")
 # A line that is only a company's name: a press release's byline.
 _BYLINE = re.compile(r"^\s*(?:株式会社|\(株\))?\s*$")
+_COPULA = re.compile(r"\s*(?:だ|である|です)(?:[。、]|$)")
 _NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
@@ -179,6 +184,7 @@ class Attributor:
     def may_name(self, text: str, sent: tuple[int, int]) -> bool:
         """Whether a sentence may name an owner, before paying for its tokens."""
         return bool(self.lex.org_re.search(text, *sent) or _GLOSSED_NAME.search(text, *sent)
+                    or _COMPANY_FORM.search(text, *sent)
                     or self.lex.country_re.search(text, *sent) or self.anaphor.search(text, *sent))
 
     def opens_with_part(self, text: str, start: int) -> bool:
@@ -259,6 +265,10 @@ class Attributor:
             for m in _GLOSSED_NAME.finditer(text, tokens[0].start, tokens[-1].end):
                 if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                     spans.append((m.start(), m.end(), m.group("latin").strip()))
+            for m in _COMPANY_FORM.finditer(text, tokens[0].start, tokens[-1].end):
+                name = m.group("after") or m.group("before")
+                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), self.lex.org_canonical.get(key(name), name)))
             # A country owns a figure only as a topic or subject (「UAE は」), never as a place.
             for m in self.lex.country_re.finditer(text, tokens[0].start, tokens[-1].end):
                 if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
@@ -277,6 +287,8 @@ class Attributor:
         after = _after_aside(text, pos)
         if _RELATIVE_CLAUSE.match(text, after):
             return None
+        if _COPULA.match(text, after):
+            return "subject"  # 「恩恵を受けるのがエヌビディアだ」: the name in focus
         m = self.particle.match(text, after)
         if not m and after > pos:
             # The gloss may stand inside the name: 「鴻海(ホンハイ)精密工業が」.

@@ -136,6 +136,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
     previous_metric: str | None = None
     held_facts = False
     previous_fact_period: DateMatch | None = None
+    section_period: DateMatch | None = None  # named by the heading over a list of lines
     i = 0
     for k, sent in enumerate(sentences):
         here = []
@@ -143,6 +144,8 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             here.append(found[i])
             i += 1
         previous_held_facts, held_facts = held_facts, bool(here)
+        if _is_heading(t, sent):
+            section_period = _last_period(dates, sent)
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
             previous_metric = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
@@ -164,6 +167,7 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             carried_period = previous_fact_period  # 「このうち…」 is a part of the figure before
         else:
             carried_period = None
+        carried_period = carried_period or section_period
         for f, period in zip(here, periods):
             f.period = period or carried_period
             if f.kind == "gpu" and f.chip is None:
@@ -196,6 +200,14 @@ def _attribute(r: _Rules, t: str, sentences: list[tuple[int, int]], found: list[
             carried = view.topic() or carried
         last_named = view.topic() or (owners[-1] if owners else None) or last_named
         last_list = view.last_list() or next((o for o in reversed(owners) if ";" in o), None) or last_list
+
+
+_HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
+
+
+def _is_heading(t: str, sent: tuple[int, int]) -> bool:
+    """「【2026年3月期 会社予想】」「■2025年度の計画」: a heading over the lines below it."""
+    return bool(_HEADING.match(t, sent[0]))
 
 
 # Dates that name a period a figure can belong to (not a day of an announcement).

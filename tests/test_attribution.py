@@ -277,3 +277,19 @@ def test_a_company_form_names_an_organisation():
 def test_dousha_after_a_name_in_focus():
     text = "マイクロソフトは投資を続ける。恩恵を最も受けるのがエヌビディアだ。同社の売上高は467億ドルだった。"
     assert entities(text) == ["NVIDIA"]
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("建設コストは1MW当たり15億〜20億円と高い。", "cost"),
+    ("電気代だけで年間8億円ほどかかります。", "cost"),
+    ("国内のGPUクラウドは3000億円台の市場に育つ。", "market_size"),
+])
+def test_unit_costs_running_costs_and_markets(text, metric):
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == metric
+
+
+def test_a_blocking_word_keeps_market_out_of_market_forecasts():
+    text = "同社の売上高は8,684億台湾ドルと、市場予想を上回った。"
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == "revenue"

@@ -264,3 +264,10 @@ def test_two_digit_year_closing_a_range_of_years():
     # Two written years stay two rows, as the gold annotates 「2024 年末 〜 2025 年の頭」.
     got = [d.label for d in find_dates(normalize("24年から28年までの年平均成長率は29%だった。").text, REF_2025)]
     assert got == ["2024", "2028"]
+
+
+def test_month_ranges_that_make_a_quarter_and_glossed_fiscal_quarters():
+    ref = Reference(dt.date(2025, 4, 30), 2025, "option")
+    assert [d.label for d in find_dates(normalize("ラックの搬入は7~9月に始める。").text, ref)] == ["2025-Q3"]
+    # The gloss says which calendar months a company's fourth quarter covers.
+    assert [d.label for d in find_dates(normalize("第4四半期(1~3月)の売上高は伸びた。").text, ref)][0] == "2025-Q1"

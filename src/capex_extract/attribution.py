@@ -355,7 +355,7 @@ class Attributor:
         (「設備投資は、…約900億元と見積もる」), else the nearest."""
         best: tuple[int, int, int, str] | None = None
         for start, end, metric in keywords:
-            if q.start <= start < q.end:
+            if q.start <= start < q.end or metric == "none":
                 continue
             if start >= q.end:
                 gap = without_parens(text[q.end:start]).strip()

@@ -69,7 +69,7 @@ def test_generic_owners_and_place_topics_own_nothing(text):
     ("時価総額は3兆ドルに達した。", "market_cap"),
     ("AIサーバーの市場規模は2028年に2000億ドルに広がる。", "market_size"),
     ("同社はデータセンター建設に100億ドルを投資する。", "capex"),
-    ("1時間当たり3ドルでGPUを貸し出す。", "other"),
+    ("1時間当たり3ドルでGPUを貸し出す。", "cost"),
 ])
 def test_metric_is_the_nearest_keyword(text, metric):
     [row] = extract_text(text, REF).amounts

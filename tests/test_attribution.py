@@ -293,3 +293,8 @@ def test_a_blocking_word_keeps_market_out_of_market_forecasts():
     text = "同社の売上高は8,684億台湾ドルと、市場予想を上回った。"
     [row] = extract_text(text, REF).amounts
     assert row.metric == "revenue"
+
+
+def test_the_owner_of_a_framework_is_not_the_actor():
+    text = "GMOインターネットは基盤を拡充した。経済産業省の制度に基づき、最大19億円の助成を受けている。"
+    assert entities(text) == ["GMO Internet"]

@@ -143,13 +143,14 @@ _REL_QUARTER_HEAD = re.compile(rf"(?P<w>{_alt(_REL_QUARTER)})")
 _REL_SEASON_HEAD = re.compile(rf"(?P<w>{_alt(_REL_SEASON)})")
 _BARE_YEAR_PART = re.compile(
     rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬)")
+# Three months that may make a quarter: 「7~9月」, also written 「7~9月期」.
+_MONTH_RANGE = rf"(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月"
 _BARE_QUARTER = re.compile(
     rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
-    # 「7~9月」 as well as 「7~9月期」: three months that make a calendar quarter
-    rf"|{_NB}(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月期?"
+    rf"|{_NB}{_MONTH_RANGE}期?"
     rf"|(?<![上下前後])(?P<h>上半期|下半期|上期|下期)")
 # 「第4四半期(1~3月)」: the months a fiscal quarter covers, glossed in brackets.
-_GLOSS_MONTHS = re.compile(rf"{_SP}[(（]{_SP}(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月{_SP}[)）]")
+_GLOSS_MONTHS = re.compile(rf"{_SP}[(（]{_SP}{_MONTH_RANGE}{_SP}[)）]")
 _NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
 _UNIT = r"(?:年|[かヶカケヵ箇]月|(?<=数)月|週間|週|日)"
 _DUR = rf"(?:{_NUM}{_SP}{_UNIT}(?:と|、|,)?{_SP})*{_NUM}{_SP}{_UNIT}"
@@ -183,7 +184,7 @@ _T_NTH_WD = re.compile(rf"{_SP}(?:の{_SP})?" + _NTH_WEEKDAY_HEAD.pattern)
 _T_QUARTER = re.compile(
     rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
     rf"|(?P<q2>[1-4]) ?Q(?![A-Za-z0-9])|Q(?P<q3>[1-4])(?![0-9])"
-    rf"|(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月期?)")
+    rf"|{_MONTH_RANGE}期?)")
 _T_HALF = re.compile(rf"{_SP}(?:の{_SP})?(?P<h>{_alt(_HALF)})")
 # 初めて ("for the first time") and 初の ("the first") are not the start of a period.
 _NOT_PART = r"(?<!初(?=[めの]))(?<!初め(?=て))(?<!はじめ(?=て))"

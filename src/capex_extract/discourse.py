@@ -1,0 +1,148 @@
+"""What carries from one sentence to the next: subject, references back, metric, period.
+
+Japanese leaves what the reader already knows unsaid, so a figure's owner, metric or
+period often stands in an earlier sentence. ``attribute`` reads a document sentence by
+sentence, asks ``attribution.Attributor`` what each sentence itself says, and fills the
+gaps from a ``Discourse``, the little a reader keeps in mind between sentences.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .attribution import Attributor, SentenceView
+from .dates import DateMatch
+from .gpus import GpuRules
+from .lexicon import Lexicon
+from .money import followed_by_open_paren
+from .quantities import Quantity
+from .tokens import Token, tokenize
+
+_HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
+# Dates that name a period a figure can belong to (not a day of an announcement).
+_PERIODS = frozenset(("year", "half", "quarter", "fiscal_year", "fiscal_half", "fiscal_quarter"))
+
+
+@dataclass
+class Fact:
+    """An amount or a count on its way to a row."""
+
+    q: Quantity
+    kind: str  # 'money' or 'gpu'
+    chip: str | None = None
+    entity: str | None = None
+    metric: str | None = None
+    period: DateMatch | None = None
+    kept: bool = True  # False once the tokens show it is no fact after all
+
+
+@dataclass
+class Discourse:
+    """What the sentences read so far leave for the next one."""
+
+    carried: str | None = None  # the subject a sentence naming no one continues
+    last_named: str | None = None  # what 同社/当社 refer to
+    last_list: str | None = None  # what 両社/4社 refer to
+    metric: str | None = None  # of the previous sentence's last amount, within a paragraph
+    fact_period: DateMatch | None = None  # of the previous figure, for 「このうち…」
+    intro_period: DateMatch | None = None  # named by a previous sentence that held no figure
+    section_period: DateMatch | None = None  # named by the heading over the lines below it
+    owners: list[str] = field(default_factory=list)  # named in the current sentence
+
+    def period_for(self, opens_with_part: bool) -> DateMatch | None:
+        """The period of a figure whose own sentence names none."""
+        return self.intro_period or (self.fact_period if opens_with_part else None) or self.section_period
+
+    def after_sentence(self, view: SentenceView, facts: list[Fact], generic_only: bool) -> None:
+        # A は-topic carries on; a が-subject belongs to its clause, so the figures' owner does.
+        if generic_only:
+            self.carried = None
+        elif facts:
+            self.carried = view.topic(subjects=False) or facts[-1].entity
+        else:
+            self.carried = view.topic() or self.carried
+        self.last_named = view.topic() or (self.owners[-1] if self.owners else None) or self.last_named
+        lists = [o for o in self.owners if ";" in o]
+        self.last_list = view.last_list() or (lists[-1] if lists else None) or self.last_list
+        money = [f for f in facts if f.kind == "money"]
+        self.metric = money[-1].metric if money else None
+        if facts:
+            self.fact_period = facts[-1].period
+
+
+def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sentences: list[tuple[int, int]],
+              facts: list[Fact], dates: list[DateMatch]) -> None:
+    """Entity, metric and period for every fact (sorted by start), sentence by sentence."""
+    ctx = Discourse()
+    i = 0
+    for k, sent in enumerate(sentences):
+        here = []
+        while i < len(facts) and facts[i].q.start < sent[1]:
+            here.append(facts[i])
+            i += 1
+        if _HEADING.match(t, sent[0]):
+            ctx.section_period = _last_period(dates, sent)
+        if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
+            ctx.metric = None
+        # Sudachi runs only where it can matter: sentences with figures or with a name.
+        if not here and not attributor.may_name(t, sent):
+            ctx.metric, ctx.intro_period = None, _last_period(dates, sent)
+            continue
+        tokens = tokenize(t[sent[0]:sent[1]], sent[0])
+        view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list)
+        for f in here:
+            f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
+        here = [f for f in here if f.kept]
+        generic_only = view.generic and not view.mentions
+        _sentence(lex, attributor, gpu, t, sent, here, dates, tokens, view, generic_only, ctx)
+        ctx.after_sentence(view, here, generic_only)
+        ctx.intro_period = None if here else _last_period(dates, sent)
+
+
+def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent: tuple[int, int],
+              here: list[Fact], dates: list[DateMatch], tokens: list[Token], view: SentenceView,
+              generic_only: bool, ctx: Discourse) -> None:
+    """Attribute the facts of one sentence, filling gaps from the discourse."""
+    ctx.owners = []
+    keywords = attributor.keywords(t, tokens) if here else []
+    periods = attributor.periods(t, [f.q for f in here], dates, sent)
+    carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]))
+    for f, period in zip(here, periods):
+        f.period = period or carried_period
+        if f.kind == "gpu" and f.chip is None:
+            f.chip = gpu.chip_near(t, f.q, sent)
+        own = attributor.entity(view, f.q, lex.chip_vendor.get(f.chip or ""))
+        if f.kind == "money":
+            f.metric = attributor.metric(t, f.q, keywords) or ctx.metric
+            # A whole geography's spending, no company named: the size of a market.
+            if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
+                f.metric = "market_size"
+        if own:
+            f.entity = own
+            ctx.owners.append(own)
+        elif view.refers_back(f.q):
+            f.entity = ctx.last_named
+        elif not generic_only and f.metric != "market_size":
+            # A market's size belongs to no company unless one is named.
+            f.entity = ctx.carried
+    _restatements(t, [f for f in here if f.kind == "money"])
+
+
+def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | None:
+    """The last period a sentence names: 「…2026会計年度第2四半期の決算を発表した。」 lends
+    it to the figures of the sentence after it."""
+    named = [d for d in dates if sent[0] <= d.start < sent[1] and d.label and d.precision in _PERIODS]
+    return named[-1] if named else None
+
+
+def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:
+    """A counter is a word of its own (「5万|台|の」), not the head of one (「3|個人」)."""
+    starts, ends = {tok.start for tok in tokens}, {tok.end for tok in tokens}
+    return q.unit_end - len(q.unit) in starts and q.unit_end in ends
+
+
+def _restatements(t: str, money: list[Fact]) -> None:
+    """「4,650億ドル(約70兆円)」: the amount in brackets shares the first one's attribution."""
+    for a, b in zip(money, money[1:]):
+        if followed_by_open_paren(t, a.q, b.q):
+            b.entity, b.metric, b.period = a.entity, a.metric, a.period

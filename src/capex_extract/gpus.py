@@ -5,22 +5,18 @@ kept only when the words around it name accelerators:
   - after it:  「2,048基のGPU」「5万台のNvidia Hopper GPU」「130万台を超えるGPU」「1万基がH100」
   - a cluster: 「1万枚クラスタ」 with accelerators named near by
   - before it: 「H100を1万枚」「GPU 2万基」「GPUの数は130万枚」
+  - as its unit: 「約40万チップ」「10万GPU」
+The words around the count come from data/gpu_words.csv.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
-from .lexicon import Lexicon, key
+from .lexicon import Lexicon, alternation, key
 from .numbers import NumberMatch
 from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after
 
-# Words allowed between a count and the accelerators it counts.
-_LINK = r"(?:\s*(?:を超える|を上回る|を超え|以上の|超の|規模の|程度の|前後の|ほどの|もの|の|が|は))*\s*"
-# A short adjective before a chip word: 最新, 先端, 最先端, 次世代 (no particle inside).
-_MODIFIER = r"(?:最新|先端|最先端|次世代|新型|高性能|自社製|自社開発の?)\s*"
-# What a count before its number may count: 「GPUの総数は」「GPU出荷が」.
-_COUNTED = r"総数|台数|枚数|数|出荷|出荷数|出荷量|販売|販売数|導入数|保有数|調達数|供給"
 # A period between what is counted and the count: 「26年に」「2025年末までに」.
 _PERIOD = (r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|には)|年内に|今年|来年"
            r"|今後\s*[0-9]+\s*年間?で)")
@@ -38,24 +34,27 @@ class GpuRules:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         chip, accel, vendor = lex.chip_re.pattern, lex.accelerator_re.pattern, lex.vendor_re.pattern
+        link = rf"(?:\s*(?:{alternation(lex.gpu_words['link'])}))*\s*"
+        modifier = rf"(?:{alternation(lex.gpu_words['modifier'])})\s*"
+        counted = alternation(lex.gpu_words["counted"])
         # 「1万台のGPUサーバー」 counts servers: an accelerator word may not lead a longer noun.
         # 「5万台のNvidia Hopper GPU」「50 万 個 の NVIDIA 先端 チップ」「約2万3000基の「GB300」」:
         # a maker, a short modifier and quotes may stand between count and chip.
         self.after = re.compile(
-            rf"{_LINK}(?:(?:{vendor})\s*製?\s*(?:の\s*)?)?(?:{_MODIFIER})?[「『]?(?P<chip>{chip})?[」』]?"
-            rf"\s*(?:{_MODIFIER})?(?P<accel>{accel})?(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
+            rf"{link}(?:(?:{vendor})\s*製?\s*(?:の\s*)?)?(?:{modifier})?[「『]?(?P<chip>{chip})?[」』]?"
+            rf"\s*(?:{modifier})?(?P<accel>{accel})?(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
         self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
         # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
         # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」「「MI300X」も約9万6000個」「H200の1,536基」
-# 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
+        # 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の?\s*(?:{_COUNTED})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の?\s*(?:{counted})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
             rf"(?:{_PERIOD}\s*)?(?:累計|合計|計|総計)?\s*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
         # Accelerator words that can stand as a unit after a number (no counter between).
         self.unit_accelerator = re.compile(rf"(?:{accel})(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
-        self.not_gpu = re.compile(rf"{_LINK}(?:{lex.not_gpu_re.pattern})")
+        self.not_gpu = re.compile(rf"{link}(?:{lex.not_gpu_re.pattern})")
 
     def _chip(self, surface: str | None) -> str | None:
         return self.lex.chip_canonical.get(key(surface)) if surface else None

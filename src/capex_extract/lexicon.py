@@ -68,6 +68,7 @@ class Lexicon:
     cluster_re: re.Pattern[str]
     not_gpu_re: re.Pattern[str]
     not_gpu_after_re: re.Pattern[str]
+    gpu_words: dict[str, list[str]]  # every kind of gpu_words.csv, for the GPU rules to compose
     cues: dict[str, frozenset[str]]
 
 
@@ -131,6 +132,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         cluster_re=re.compile(alternation(by_kind("cluster"))),
         not_gpu_re=re.compile(alternation(by_kind("not_gpu"))),
         not_gpu_after_re=re.compile(alternation(by_kind("not_gpu_after"))),
+        gpu_words={kind: by_kind(kind) for kind in {r["kind"] for r in gpu}},
         cues={k: frozenset(v) for k, v in cues.items()},
     )
 

@@ -34,6 +34,8 @@ _ORG_POS = ("名詞", "固有名詞", "組織名")
 # 「16億ドルの設備投資」「100億ドルを投資」: a keyword joined to the amount that precedes it.
 _JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
+# How far from an amount (characters) its keyword, date or market scope may stand.
+_REACH = 160
 # 「ASMLが主導する資金調達で」: a subject inside a clause that modifies a noun.
 _RELATIVE_CLAUSE = re.compile(r"\s*が[^、。「」]{0,10}?(?:する|した|している|していた)(?=[\u4e00-\u9fff\u30a0-\u30ff])")
 # 「ナスケール(Nscale)」: a katakana name glossed in Latin letters names a company; an
@@ -179,7 +181,7 @@ class Attributor:
 
     def market_wide(self, text: str, q: Quantity, view: SentenceView) -> bool:
         """「世界のAI関連支出は…6320億ドル」: a whole geography's spending, in the amount's clause."""
-        return bool(self.market_scope.search(text, view.clause_of(q), q.start))
+        return bool(self.market_scope.search(text, max(view.clause_of(q), q.start - _REACH), q.start))
 
     def may_name(self, text: str, sent: tuple[int, int]) -> bool:
         """Whether a sentence may name an owner, before paying for its tokens."""
@@ -355,7 +357,8 @@ class Attributor:
         (「設備投資は、…約900億元と見積もる」), else the nearest."""
         best: tuple[int, int, int, str] | None = None
         for start, end, metric in keywords:
-            if q.start <= start < q.end or metric == "none":
+            # Only keywords near the amount can describe it; the bound keeps long lines linear.
+            if q.start <= start < q.end or metric == "none" or not -_REACH < start - q.start < _REACH:
                 continue
             if start >= q.end:
                 gap = without_parens(text[q.end:start]).strip()
@@ -372,7 +375,7 @@ class Attributor:
 
     # -- period ----------------------------------------------------------------------------
     def _governs_directly(self, text: str, d: DateMatch, q: Quantity) -> bool:
-        if d.end > q.start:
+        if d.end > q.start or q.start - d.end > _REACH:
             return False
         gap = without_parens(text[d.end:q.start]).replace(" ", "")
         return bool(self.direct_gap.match(gap))

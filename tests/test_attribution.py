@@ -82,9 +82,9 @@ def test_a_sentence_without_keywords_keeps_the_previous_metric():
 
 
 def test_period_forms():
-    text = ("アマゾンは今年、インフラに1000億ドルを投じる。"
-            "これは2024年の780億ドルから増え、前年の500億ドルの2倍となる。"
-            "オラクルは2025年の設備投資を2024年比で2倍の約150億ドルに増やす。")
+    text = ("ソフトバンクは今年、計算基盤に4000億円を充てる。"
+            "これは2024年の2500億円を上回り、前年の900億円のおよそ4倍にあたる。"
+            "NECの2025年の投資額は、2024年比3割増の約1200億円となる。")
     assert [p for *_, p in rows(text)] == ["2025", "2024", "2023", "2025"]
 
 
@@ -134,8 +134,8 @@ def test_a_plural_anaphor_stands_for_the_whole_list():
 
 
 def test_dousha_prefers_the_topic_earlier_in_its_own_sentence():
-    text = "サムスン電子は増産を急ぐ。マイクロンのHBM事業は好調で、同社のCEOは収益が数十億ドルに達すると述べた。"
-    assert entities(text) == ["Micron"]
+    text = "サムスン電子は増産を急ぐ。キオクシアの新工場は順調で、同社の社長は売上高が数千億円に届くとみる。"
+    assert entities(text) == ["Kioxia"]
 
 
 def test_subject_continues_into_the_next_paragraph():

@@ -261,7 +261,7 @@ def test_a_fiscal_year_named_by_its_last_month_counts_for_the_year_it_starts():
 
 
 def test_two_digit_year_closing_a_range_of_years():
-    # Two written years stay two rows, as the gold annotates 「2024 年末 〜 2025 年の頭」.
+    # Two written years stay two rows: the gold format annotates each written year.
     got = [d.label for d in find_dates(normalize("24年から28年までの年平均成長率は29%だった。").text, REF_2025)]
     assert got == ["2024", "2028"]
 

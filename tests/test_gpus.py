@@ -10,7 +10,7 @@ def counts(text):
 
 @pytest.mark.parametrize("sentence, expected", [
     ("同社は2万基のH100を導入した。", ("2万基", 20000, "NVIDIA Hopper", None, "gpu.count_then_accelerator")),
-    ("新拠点には 8,192 個の Blackwell GPU が並ぶ。", ("8,192 個", 8192, "NVIDIA Blackwell", None,
+    ("新拠点には 8,192 基の Blackwell GPU を置く。", ("8,192 基", 8192, "NVIDIA Blackwell", None,
                                                  "gpu.count_then_accelerator")),
     ("研究所は4000枚のGPUで学習した。", ("4000枚", 4000, None, None, "gpu.count_then_accelerator")),
     ("年内に50万台を超えるGPUを稼働させる。", ("50万台", 500000, None, "over", "gpu.count_then_accelerator")),
@@ -26,7 +26,7 @@ def test_accelerator_counts(sentence, expected):
 @pytest.mark.parametrize("sentence", [
     "先端パッケージの月産能力は3万5000枚に増える。",
     "同社はウェハを月産14万枚生産する。",
-    "HBMの生産能力を月間14万~15万枚に引き上げる。",
+    "メモリー各社はDRAMの月産を9万~10万枚に増やす。",
     "新たに工場を3棟建て、500人を採用する。",
     "サーバー1000台を設置した。",
     "100社以上が参加した。",

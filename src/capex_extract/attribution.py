@@ -12,11 +12,11 @@ shares the amount; 同社 and 両社/4社 stand for the company or list named be
 amount's own clause the nearest topic or subject wins, then the nearest name; across
 clauses only a topic (は), then the nearest name; then a subject after the amount.
 
-Metric: the keyword joined to the amount (「16億ドルの設備投資」「売上高は467億ドル」), else
+Metric: the keyword joined to the amount (「40億ユーロの設備投資」「売上高は320億円」), else
 the sentence's topic keyword before it, else the nearest keyword in the sentence.
 
-Period: the date that governs the amount: one joined to it directly (「2024年の770億
-ドル」「2027年に600億ドル」), else the nearest date before it in the sentence, else the
+Period: the date that governs the amount: one joined to it directly (「2023年の55億
+ユーロ」「2029年に800億円」), else the nearest date before it in the sentence, else the
 nearest after it; dates that are only points of comparison (「2024年比」) never govern.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
-# 「16億ドルの設備投資」「100億ドルを投資」: a keyword joined to the amount that precedes it.
+# 「40億ユーロの設備投資」「300億円を投資」: a keyword joined to the amount that precedes it.
 _JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
 _SUBJECT_GAP = frozenset(("は", "が", "も"))
 # How far from an amount (characters) its keyword, date or market scope may stand.
@@ -164,7 +164,7 @@ class Attributor:
         joiners = alternation(list(lex.cues["list_joiner"]))
         self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\)|（|）)\s*)*$")
         subject = alternation(list(lex.cues["subject"]))
-        # 「SKハイニックスの2024年通期の売上高は」: a name that owns the topic is the topic.
+        # 「富士通の2025年度の売上高は」: a name that owns the topic is the topic.
         self.particle = re.compile(rf"\s*(?:の[^、。,「」()（）はがもにをで]{{1,15}}?)?({subject})(?!の)")
         self._country_particle = re.compile(r"\s*(?:は|が)(?!じめ)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
@@ -285,7 +285,7 @@ class Attributor:
     def _particle(self, text: str, pos: int) -> str | None:
         """'topic' or 'subject' when a topic or subject particle stands at `pos`. Read from
         the text, not the tokens: Sudachi splits では into で|は and, after a space, reads
-        「DeepSeek が」's が as a conjunction."""
+        「KDDI が」's が as a conjunction."""
         after = _after_aside(text, pos)
         if _RELATIVE_CLAUSE.match(text, after):
             return None

@@ -809,7 +809,7 @@ def _shift_years(m: DateMatch, years: int) -> DateMatch:
 
 
 def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]) -> list[DateMatch]:
-    """「2024年の770億ドルから増加し、前年の480億ドル」: 前年 counts from the year the sentence
+    """「2023年の売上高は前年の1.5倍」: 前年 counts from the year the sentence
     wrote last (2023), as a reader counts it, not from the reference."""
     if ref is None or ref.year is None:
         return matches

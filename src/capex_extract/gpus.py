@@ -2,7 +2,7 @@
 
 A counter alone says little (枚 counts wafers, 台 machines, 基 reactors), so a count is
 kept only when the words around it name accelerators:
-  - after it:  「2,048基のGPU」「5万台のNvidia Hopper GPU」「130万台を超えるGPU」「1万基がH100」
+  - after it:  「4,096基のGPU」「3万台のNVIDIA Blackwell GPU」「20万台を超えるGPU」「1万基がH200」
   - a cluster: 「1万枚クラスタ」 with accelerators named near by
   - before it: 「H100を1万枚」「GPU 2万基」「GPUの数は130万枚」
   - as its unit: 「約40万チップ」「10万GPU」
@@ -38,7 +38,7 @@ class GpuRules:
         modifier = rf"(?:{alternation(lex.gpu_words['modifier'])})\s*"
         counted = alternation(lex.gpu_words["counted"])
         # 「1万台のGPUサーバー」 counts servers: an accelerator word may not lead a longer noun.
-        # 「5万台のNvidia Hopper GPU」「50 万 個 の NVIDIA 先端 チップ」「約2万3000基の「GB300」」:
+        # 「3万台のNVIDIA Blackwell GPU」「50 万 個 の NVIDIA 先端 チップ」「約2万3000基の「GB300」」:
         # a maker, a short modifier and quotes may stand between count and chip.
         self.after = re.compile(
             rf"{link}(?:(?:{vendor})\s*製?\s*(?:の\s*)?)?(?:{modifier})?[「『]?(?P<chip>{chip})?[」』]?"
@@ -76,7 +76,7 @@ class GpuRules:
         return None
 
     def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
-        """The chip named nearest to a count in its sentence (「崑崙チップを搭載した1万枚クラスタ」)."""
+        """The chip named nearest to a count in its sentence (「昇騰チップで組んだ2万枚クラスタ」)."""
         found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
                  for m in self.lex.chip_re.finditer(text, *sent)]
         return self._chip(min(found)[1]) if found else None

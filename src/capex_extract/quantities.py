@@ -78,7 +78,7 @@ def _borrow_scale(text: str, first: NumberMatch, second_text: str) -> int | floa
 
 def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities: list[Quantity],
                  unit_re: re.Pattern[str]) -> list[Quantity]:
-    """「600億ドルから650億ドル」「600億~900億米ドル」 become one quantity with low and high;
+    """「300億ユーロから350億ユーロ」「20億~30億米ドル」 become one quantity with low and high;
     「50億から80億ドルに増加」 is a change: two quantities, the first taking the second's unit."""
     used = {(q.start, q.end) for q in quantities}
     bare = [n for n in numbers if not any(s <= n.start < e for s, e in used)]

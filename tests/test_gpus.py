@@ -70,7 +70,6 @@ def test_counts_with_modifiers_quotes_and_totals(sentence, expected):
 
 @pytest.mark.parametrize("sentence, expected", [
     ("同社はAMD製「MI300X」も約9万6000個購入した。", ("約9万6000個", 96000, "AMD Instinct")),
-    ("稼働中のH200の1,536基と合わせて3,072基になる。", ("1,536基", 1536, "NVIDIA Hopper")),
     ("アマゾン | Trainium2 | 約40万チップ", ("約40万チップ", 400000, "AWS Trainium")),
     ("同社は「GB300」を今後5年間で数十万個導入する。", ("数十万個", 100000, "NVIDIA Blackwell")),
     ("主力はB200で、これを1,536基入れます。", ("1,536基", 1536, "NVIDIA Blackwell")),
@@ -82,3 +81,34 @@ def test_more_ways_chips_and_counts_are_written(sentence, expected):
 
 def test_a_gpu_count_per_server_is_not_a_fleet_count():
     assert counts("8GPU搭載サーバーを100台導入した。") == []
+
+
+def test_a_count_after_no_and_its_total():
+    got = counts("稼働中のH200の1,536基と合わせて3,072基になる。")
+    assert [(t, low, chip) for t, low, chip, *_ in got] == [("1,536基", 1536, "NVIDIA Hopper"), ("3,072基", 3072, "NVIDIA Hopper")]
+
+
+def test_a_second_count_with_the_same_counter_in_the_sentence():
+    got = counts("A社とB社はそれぞれ約12万個のH200を買い、C社の30万個には及ばなかった。")
+    assert [(t, low) for t, low, *_ in got] == [("約12万個", 120000), ("30万個", 300000)]
+
+
+def test_capacity_words_between_two_counts_stop_the_parallel():
+    got = counts("同社はH100を2万枚導入し、ウェハの月産は10万枚に増やす。")
+    assert [t for t, *_ in got] == ["2万枚"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同社は3拠点で合計約2万枚の国産AIアクセラレータを稼働させた。", ("約2万枚", 20000, None)),
+    ("2026年下半期には256個のP800を相互接続する。", ("256個", 256, "Baidu Kunlun")),
+    ("グーグルのTPUの2025年の出荷量は150万~200万個に達する。", ("150万~200万個", 1500000, "Google TPU")),
+    ("H20の発注数は合計で100万個を超える規模に達した。", ("100万個", 1000000, "NVIDIA Hopper")),
+    ("「B200」を中心に約8000基を新たに調達する。", ("約8000基", 8000, "NVIDIA Blackwell")),
+])
+def test_more_counted_words_modifiers_and_chips(sentence, expected):
+    [(text, low, chip, _, _)] = counts(sentence)
+    assert (text, low, chip) == expected
+
+
+def test_a_price_per_unit_is_not_a_count():
+    assert counts("H20は1個あたり約1万2000ドルで販売された。") == []

@@ -6,6 +6,7 @@ kept only when the words around it name accelerators:
   - a cluster: 「1万枚クラスタ」 with accelerators named near by
   - before it: 「H100を1万枚」「GPU 2万基」「GPUの数は130万枚」
   - as its unit: 「約40万チップ」「10万GPU」
+  - beside another: 「約23万個のHopper GPU…マイクロソフトの48万5000個」 (same counter, same sentence)
 The words around the count come from data/gpu_words.csv.
 """
 from __future__ import annotations
@@ -20,6 +21,10 @@ from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after
 # A period between what is counted and the count: 「26年に」「2025年末までに」.
 _PERIOD = (r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|には)|年内に|今年|来年"
            r"|今後\s*[0-9]+\s*年間?で)")
+# 「TPUの2025年の出荷量は」: a year between the chip and what is counted.
+_YEAR_OF = r"[0-9]{2,4}\s*年(?:度)?"
+# How far apart two counts of the same sentence may stand and still count the same thing.
+_PARALLEL_REACH = 120
 # How far around a cluster to look for a word naming accelerators.
 _CLUSTER_CONTEXT = 300
 
@@ -47,10 +52,13 @@ class GpuRules:
         # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
         # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」「「MI300X」も約9万6000個」「H200の1,536基」
         # 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
+        adverb = alternation(lex.gpu_words["adverb"])
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:の?\s*(?:{counted})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
-            rf"(?:{_PERIOD}\s*)?(?:累計|合計|計|総計)?\s*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:を中心に)?\s*"
+            rf"(?:の?\s*(?:{_YEAR_OF}\s*の\s*)?(?:{counted})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
+            rf"(?:{_PERIOD}\s*)?(?:(?:{adverb})\s*)*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
+        self.capacity = re.compile(alternation(lex.gpu_words["capacity"]))
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
         # Accelerator words that can stand as a unit after a number (no counter between).
         self.unit_accelerator = re.compile(rf"(?:{accel})(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
@@ -75,6 +83,21 @@ class GpuRules:
             return "gpu.accelerator_then_count", self._chip(m.group("chip"))
         return None
 
+    def parallel(self, text: str, q: Quantity, accepted: list[GpuFind]) -> bool:
+        """「約23万個のHopper GPUを購入し、マイクロソフトの48万5000個には及ばない」: in a sentence
+        that already counts accelerators, another count with the same counter is one too,
+        unless capacity words (月産, ウェハ) stand between them or it is a unit (1個あたり)."""
+        if self.not_gpu.match(text, q.unit_end):
+            return False
+        for f in accepted:
+            a = f.quantity
+            lo, hi = (a.end, q.start) if a.end <= q.start else (q.end, a.start)
+            between = text[lo:hi]
+            if (a.unit == q.unit and hi - lo < _PARALLEL_REACH and "。" not in between and "\n" not in between
+                    and not self.capacity.search(between)):
+                return True
+        return False
+
     def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
         """The chip named nearest to a count in its sentence (「昇騰チップで組んだ2万枚クラスタ」)."""
         found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
@@ -96,8 +119,13 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
             rule, chip = found
             q = read_qualifiers(lex, text, replace(q, rule=rule + q.rule.removeprefix("gpu")))
             out.append(GpuFind(q, chip))
-    starts = {f.quantity.start for f in out}
+    # A count is known by where its number and unit end: qualifiers may move its start.
+    seen = {f.quantity.unit_end for f in out}
     for q in direct:
-        if q.start not in starts:
+        if q.unit_end not in seen:
             out.append(GpuFind(read_qualifiers(lex, text, q), None))
+            seen.add(q.unit_end)
+    for q in merge_ranges(lex, text, free, counted, lex.counter_re):
+        if q.unit_end not in seen and rules.parallel(text, q, out):
+            out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.parallel_count")), None))
     return sorted(out, key=lambda f: f.quantity.start)

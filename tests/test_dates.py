@@ -271,3 +271,11 @@ def test_month_ranges_that_make_a_quarter_and_glossed_fiscal_quarters():
     assert [d.label for d in find_dates(normalize("ラックの搬入は7~9月に始める。").text, ref)] == ["2025-Q3"]
     # The gloss says which calendar months a company's fourth quarter covers.
     assert [d.label for d in find_dates(normalize("第4四半期(1~3月)の売上高は伸びた。").text, ref)][0] == "2025-Q1"
+
+
+def test_month_spans_become_one_row():
+    ref = Reference(dt.date(2025, 11, 30), 2025, "option")
+    got = [(d.label, d.start_date, d.end_date) for d in find_dates(normalize("同社の2025年1~9月期の売上高は伸びた。").text, ref)]
+    assert got == [("2025-01/2025-09", dt.date(2025, 1, 1), dt.date(2025, 9, 30))]
+    # A span of exactly a quarter's months, written with 月 on both ends, is that quarter.
+    assert [d.label for d in find_dates(normalize("2025年7月~9月の決算").text, ref)] == ["2025-Q3"]

@@ -144,7 +144,7 @@ _REL_SEASON_HEAD = re.compile(rf"(?P<w>{_alt(_REL_SEASON)})")
 _BARE_YEAR_PART = re.compile(
     rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬)")
 # Three months that may make a quarter: 「7~9月」, also written 「7~9月期」.
-_MONTH_RANGE = rf"(?P<m1>1[0-2]|[1-9]){_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月"
+_MONTH_RANGE = rf"(?P<m1>1[0-2]|[1-9]){_SP}月?{_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月"
 _BARE_QUARTER = re.compile(
     rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
     rf"|{_NB}{_MONTH_RANGE}期?"
@@ -370,6 +370,15 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
     return _Cand(_mk(start, end, label, s, e, "month", relative, ey, rule), kind, m)
 
 
+def _month_span(start: int, end: int, y: int | None, m1: int, m2: int, relative: bool,
+                ey: int | None) -> DateMatch:
+    """「2025年1~9月期」: months that make no quarter, as one range."""
+    if y is None:
+        return _mk(start, end, None, None, None, "range", relative, ey, "date.month_span")
+    return _mk(start, end, f"{y}-{m1:02d}/{y}-{m2:02d}", dt.date(y, m1, 1), _month_end(y, m2), "range",
+               relative, ey, "date.month_span")
+
+
 def _quarter_dates(y: int, q: int) -> tuple[dt.date, dt.date]:
     return dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
 
@@ -435,6 +444,8 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
                              "date.fiscal_quarter"))
         s, e = _quarter_dates(y, q) if y is not None else (None, None)
         return _Cand(_mk(start, t.end(), ys and f"{ys}-Q{q}", s, e, "quarter", relative, ey, "date.quarter"))
+    if t and t["m1"] and int(t["m1"]) < int(t["m2"]):
+        return _Cand(_month_span(start, t.end(), y, int(t["m1"]), int(t["m2"]), relative, ey))
     if (t := _T_HALF.match(text, pos)):
         h = _HALF[t["h"]]
         s, e = (dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h)) if y is not None else (None, None)
@@ -596,6 +607,9 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
         if h["q"] and (g := _GLOSS_MONTHS.match(text, h.end())) and _quarter_of(g):
             q = _quarter_of(g)  # the gloss names the calendar months of a fiscal quarter
         if q is None:
+            if h["m1"] and int(h["m1"]) < int(h["m2"]):
+                y = _look_back_year(ref, int(h["m2"]))
+                out.append(_Cand(_month_span(h.start(), h.end(), y, int(h["m1"]), int(h["m2"]), True, None)))
             continue
         y = _look_back_year(ref, 3 * q - 2)
         s, e = _quarter_dates(y, q) if y is not None else (None, None)
@@ -794,7 +808,19 @@ def _candidates(text: str, ref: Reference | None) -> list[_Cand]:
 
 def find_dates(text: str, ref: Reference | None) -> list[DateMatch]:
     """Dates in normalised text, non-overlapping, left to right (see the module docstring)."""
-    return _resolve_anaphora(text, ref, _merge_ranges(text, _candidates(text, ref)))
+    merged = [_as_quarter(m) for m in _merge_ranges(text, _candidates(text, ref))]
+    return _resolve_anaphora(text, ref, merged)
+
+
+_MONTH_RANGE_LABEL = re.compile(r"^(\d{4})-(\d{2})/(\d{4})-(\d{2})$")
+
+
+def _as_quarter(m: DateMatch) -> DateMatch:
+    """「2025年7月~9月」: a range of exactly a calendar quarter's months is that quarter."""
+    r = _MONTH_RANGE_LABEL.match(m.label or "")
+    if not r or r[1] != r[3] or int(r[2]) % 3 != 1 or int(r[4]) != int(r[2]) + 2:
+        return m
+    return replace(m, label=f"{r[1]}-Q{(int(r[2]) + 2) // 3}", precision="quarter")
 
 
 def _shift_years(m: DateMatch, years: int) -> DateMatch:

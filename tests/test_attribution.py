@@ -298,3 +298,9 @@ def test_a_blocking_word_keeps_market_out_of_market_forecasts():
 def test_the_owner_of_a_framework_is_not_the_actor():
     text = "GMOインターネットは基盤を拡充した。経済産業省の制度に基づき、最大19億円の助成を受けている。"
     assert entities(text) == ["GMO Internet"]
+
+
+def test_a_clause_with_its_own_topic_takes_no_name_from_an_earlier_clause():
+    assert entities("マイクロソフトの株価が上がり、政府は1000億円を投じる。") == [None]
+    # …while a clause without a topic of its own still may.
+    assert entities("エヌビディアの株価は下落し、時価総額にして3000億ドルが消えた。") == ["NVIDIA"]

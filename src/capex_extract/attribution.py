@@ -10,7 +10,8 @@ that only sources a figure (「Xによると」), gives the money (「Xから」
 counted (「NvidiaのH100」) is not the owner. Names joined by 、/と/や form one list, which
 shares the amount; 同社 and 両社/4社 stand for the company or list named before. In the
 amount's own clause the nearest topic or subject wins, then the nearest name; across
-clauses only a topic (は), then the nearest name; then a subject after the amount.
+clauses a topic (は), then, if the amount's clause has no topic of its own, the nearest
+name; then a subject after the amount.
 
 Metric: the keyword joined to the amount (「40億ユーロの設備投資」「売上高は320億円」), else
 the sentence's topic keyword before it, else the nearest keyword in the sentence.
@@ -22,7 +23,7 @@ nearest after it; dates that are only points of comparison (「2024年比」) ne
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dates import DateMatch
 from .lexicon import Lexicon, alternation, key, spaced_alternation
@@ -75,6 +76,7 @@ class SentenceView:
     anaphors: list[int]  # where 同社-like words stand
     generic: bool  # names a generic owner (大手の, 企業が) or unnamed companies (中国の大手4社が)
     byline: str | None = None  # the sentence is only a company's name (a press release's byline)
+    topic_marks: list[int] = field(default_factory=list)  # where a topic particle は stands
 
     def topic(self, subjects: bool = True) -> str | None:
         """The first topic (は), or with `subjects` also the first subject (が): what a
@@ -222,8 +224,9 @@ class Attributor:
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         byline = (mentions[0].canonical if len(mentions) == 1
                   and _BYLINE.match(text[start:mentions[0].start] + text[mentions[0].end:end]) else None)
+        topic_marks = [t.start for t in words if t.surface == "は" and t.pos[:2] == ("助詞", "係助詞")]
         return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            unnamed_owners or bool(self.generic.search(text, start, end)), byline)
+                            unnamed_owners or bool(self.generic.search(text, start, end)), byline, topic_marks)
 
     def _mentions(self, text: str, spans: list[tuple[int, int, str]]) -> list[OrgMention]:
         mentions: list[OrgMention] = []
@@ -309,8 +312,12 @@ class Attributor:
         before = [m for m in mentions if m.end <= q.start]
         in_clause = [m for m in before if m.start >= clause]
         after = [m for m in mentions if m.start >= q.end and m.particle]
+        # A clause with a topic of its own (「…、政府は1000億円を投じる」) takes no plain name
+        # from an earlier clause.
+        own_topic = any(clause <= p < q.start for p in view.topic_marks)
+        earlier = [] if own_topic else before[-1:]
         for pick in ([m for m in in_clause if m.particle][-1:], in_clause[-1:],
-                     [m for m in before if m.particle == "topic"][-1:], before[-1:], after[:1]):
+                     [m for m in before if m.particle == "topic"][-1:], earlier, after[:1]):
             if pick:
                 return _group_entity(view.mentions, pick[0].group)
         return None

@@ -88,3 +88,18 @@ def test_dai_after_an_amount_is_a_range_up_to_the_next_step(sentence, expected):
 def test_a_qualifier_verb_reads_past_a_restatement_in_brackets():
     got = amounts("世界のHBM市場は26年に500億ドル(約7兆4000億円)を超える。")
     assert [(t, q) for t, _, _, _, q in got] == [("500億ドル", "over"), ("約7兆4000億円", "approx")]
+
+
+@pytest.mark.parametrize("sentence", ["予算は9,99億円とされた。", "総額1,2345億円。", "約.5億円を投じる。"])
+def test_malformed_numbers_give_no_amount_rather_than_a_wrong_one(sentence):
+    assert amounts(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("営業損益は▲30億円だった。", ("▲30億円", -3e9)),
+    ("純損益はマイナス500億円となった。", ("マイナス500億円", -5e10)),
+    ("最終損益は △12億円 の赤字。", ("△12億円", -1.2e9)),
+])
+def test_signed_amounts_are_negative(sentence, expected):
+    [(text, low, high, _, _)] = amounts(sentence)
+    assert (text, low) == expected and low == high

@@ -1,6 +1,7 @@
 """Money amounts: a number with a currency word or symbol, ranges and qualifiers."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .lexicon import Lexicon, key
@@ -36,6 +37,17 @@ def _add_english_scale(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     return replace(q, end=m.end(), unit_end=m.end(), low=q.low * scale, high=q.high * scale)
 
 
+# 「▲500億円」「マイナス500億円」「-500億円」: a loss or a fall, written with a sign.
+_SIGN = re.compile(r"(?:(?<![0-9A-Za-z])-|マイナス|▲|△)\s?$")
+
+
+def _apply_sign(text: str, q: Quantity) -> Quantity:
+    m = _SIGN.search(text, max(0, q.start - 5), q.start)
+    if not m:
+        return q
+    return replace(q, start=m.start(), low=-q.high, high=-q.low)
+
+
 def _is_fx_quote(text: str, a: Quantity, b: Quantity) -> bool:
     """「1ドル=150円」「1ドル150円台」 quote an exchange rate, not an amount of money."""
     gap = text[a.unit_end:b.start].strip()
@@ -52,7 +64,7 @@ def find_amounts(lex: Lexicon, text: str, numbers: list[NumberMatch]) -> list[Qu
     quotes = {i for i in range(len(found) - 1) if _is_fx_quote(text, found[i], found[i + 1])}
     found = [q for i, q in enumerate(found) if i not in quotes and i - 1 not in quotes]
     merged = merge_ranges(lex, text, numbers, found, lex.currency_suffix_re)
-    return [read_qualifiers(lex, text, q) for q in merged]
+    return [read_qualifiers(lex, text, _apply_sign(text, q)) for q in merged]
 
 
 def followed_by_open_paren(text: str, a: Quantity, b: Quantity) -> bool:

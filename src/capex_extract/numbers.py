@@ -34,11 +34,13 @@ _MAX_TOKENS = 48
 _K = "".join(_KANJI_DIGITS)
 _S = "".join(_SCALES)
 _BIG_S = "万億兆京"
-# Thousands groups must be exact (1,234,567) or the digits are read without commas.
+# Thousands groups must be exact (1,234,567); see _NUM_IN_TEXT for what happens otherwise.
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # In running text digits glued to ASCII letters are model or product names (H100, MI300X,
 # GPT-4o, FY2025, v1.5), not quantities: such digits are skipped whole.
-_NUM_IN_TEXT = (rf"(?:(?:(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<![A-Za-z0-9]\.)(?<![A-Za-z],)"
+# A number glued after "digit," or after a bare "." is the tail of a malformed one (9,99億,
+# .5億): it is not started there, so no wrong value is read from it.
+_NUM_IN_TEXT = (rf"(?:(?:(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<!\.)(?<![A-Za-z0-9],)"
                 # …unless a scale word follows: 「GPU1万基」 counts GPUs, no model is named 1万.
                 rf"|(?<=[A-Za-z])(?={_NUM} ?[万億兆])){_NUM}"
                 r"(?![A-Za-z0-9]|\.\d)"

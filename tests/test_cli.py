@@ -414,3 +414,26 @@ def test_missing_path_exits_1_and_names_it(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("error no_such_dir: "), lines
     errors = read_csv(tmp_path / "out" / "errors.csv")
     assert [(e["path"], e["line"]) for e in errors] == [("no_such_dir", "")]
+
+
+def test_out_naming_a_file_is_a_usage_error_before_any_work(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("同社は新工場に500億円を投じる。", encoding="utf-8")
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    done = run(["extract", "in", "-o", "taken"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert "taken" in done.stderr.decode() and "not a folder" in done.stderr.decode()
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    for i in range(40):
+        (tmp_path / "in" / f"{i:02d}.txt").write_text(
+            f"同社は{i + 1}月に新拠点を開き、{i + 1}00億円を投じる。" * 20, encoding="utf-8")
+    # pipefail: the pipeline's status is capex's, not head's.
+    done = subprocess.run(f"set -o pipefail; '{CAPEX}' extract in --stdout dates | head -n 1", shell=True,
+                          executable="/bin/bash", cwd=tmp_path, capture_output=True, env=_env(), timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.decode().startswith("doc,doc_id,start,end")
+    assert done.stderr.decode() == ""

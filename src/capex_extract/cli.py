@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -20,6 +21,8 @@ from .readers import iter_sources
 from .rows import Document, InputError
 from .writers import write_csv, write_tables
 
+# Exit status: 0 all inputs extracted, 1 some input failed (or the tables could not be
+# written), 2 usage error.
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -32,6 +35,19 @@ class Table(str, Enum):
     dates = "dates"
     documents = "documents"
     errors = "errors"
+
+
+def _write_stdout(name: str, rows: list) -> None:
+    """The table as UTF-8 CSV whatever the locale, as the files are. A reader that stops
+    early (`| head`) is normal use, not an error."""
+    stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        write_csv(stdout, name, rows)
+    except BrokenPipeError:
+        # Python would report the closed pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        stdout.detach()
 
 
 def _version(value: bool) -> None:
@@ -71,6 +87,10 @@ def extract_command(
     """Extract amounts, GPU counts and dates from Japanese articles into tables."""
     if out is None and stdout_table is None:
         raise typer.BadParameter("give --out FOLDER, --stdout TABLE, or both", param_hint="--out")
+    if out is not None and out.exists() and not out.is_dir():
+        # Checked before the work, not after it: the tables need a folder.
+        typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
+        raise typer.Exit(EXIT_USAGE)
     option_date = _parse_date(reference_date)
     # soft_wrap: one message stays one line in a log, however long its path.
     err = Console(stderr=True, soft_wrap=True)
@@ -96,12 +116,13 @@ def extract_command(
         if chatty:
             err.print(f"[dim]{src.doc}[/dim]", highlight=False)
     if out is not None:
-        write_tables(out, tables)
+        try:
+            write_tables(out, tables)
+        except OSError as e:
+            err.print(f"[red]error[/red] --out {out}: {e.strerror or e}", highlight=False)
+            raise typer.Exit(EXIT_INPUT_FAILED) from None
     if stdout_table is not None:
-        # UTF-8 whatever the locale, as the files are.
-        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
-        write_csv(stdout, stdout_table.value, tables[stdout_table.value])
-        stdout.detach()
+        _write_stdout(stdout_table.value, tables[stdout_table.value])
     if show_summary:
         err.print(f"{len(tables['documents'])} documents, {len(tables['amounts'])} amounts, "
                   f"{len(tables['gpu_counts'])} GPU counts, {len(tables['dates'])} dates, {failed} failed"

@@ -279,3 +279,10 @@ def test_month_spans_become_one_row():
     assert got == [("2025-01/2025-09", dt.date(2025, 1, 1), dt.date(2025, 9, 30))]
     # A span of exactly a quarter's months, written with 月 on both ends, is that quarter.
     assert [d.label for d in find_dates(normalize("2025年7月~9月の決算").text, ref)] == ["2025-Q3"]
+
+
+def test_a_two_digit_decade_needs_a_reference_not_the_clock():
+    [d] = find_dates(normalize("90年代に始まった投資").text, None)
+    assert d.label is None and d.relative
+    [d] = find_dates(normalize("90年代に始まった投資").text, Reference(dt.date(2025, 1, 1), 2025, "option"))
+    assert (d.label, d.relative) == ("1990/1999", True)

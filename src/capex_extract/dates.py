@@ -676,12 +676,17 @@ def _coarse(text: str, ref: Reference | None) -> list[_Cand]:
     out: list[_Cand] = []
     for h in _DECADE.finditer(text):
         n = int(h["n"])
-        if n < 100:  # 70年代: the latest such decade that has begun, or the century named
-            this = ref.year if ref and ref.year is not None else dt.date.today().year
+        relative = n < 100
+        if relative:  # 70年代: the latest such decade that has begun, or the century named
+            if not ref or ref.year is None:
+                # Without a reference the century is unknown: no silent guess from the clock.
+                out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "decade", True, None, "date.decade")))
+                continue
+            this = ref.year
             century = this // 100 * 100 - (100 if h["cent"] == "前世紀" else 0)
             n = century + n if h["cent"] or century + n <= this else century - 100 + n
         s, e = dt.date(n, 1, 1), dt.date(n + 9, 12, 31)
-        out.append(_Cand(_mk(h.start(), h.end(), f"{n}/{n + 9}", s, e, "decade", False, None, "date.decade")))
+        out.append(_Cand(_mk(h.start(), h.end(), f"{n}/{n + 9}", s, e, "decade", relative, None, "date.decade")))
     for h in _CENTURY.finditer(text):
         c = _num(h["n"])
         if not 1 <= c <= 30:

@@ -17,14 +17,15 @@ The word lists (relative words, halves, seasons, parts of months, years and week
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-_WORDS_CSV = Path(__file__).resolve().parents[2] / "data" / "date_words.csv"
+from .lexicon import DATA_DIR, read_rows
+
+_WORDS_CSV = DATA_DIR / "date_words.csv"
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,8 @@ class DateMatch:
 
 
 def _load_words(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
-    rows = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
     words: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    for row in csv.DictReader(rows):
+    for row in read_rows(path):
         words[row["kind"]][row["word"]] = (row["a"], row["b"])
     return words
 

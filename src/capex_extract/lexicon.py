@@ -53,7 +53,6 @@ class Lexicon:
     qualifier_prefix_re: re.Pattern[str]
     qualifier_suffix_re: re.Pattern[str]
     metric_of: dict[str, str]
-    metric_re: re.Pattern[str]
     org_canonical: dict[str, str]
     country_canonical: dict[str, str]
     country_re: re.Pattern[str]
@@ -117,7 +116,6 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),
         qualifier_suffix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "suffix"])),
         metric_of=metrics,
-        metric_re=re.compile(alternation(words(metric_rows, "keyword"))),
         org_canonical=org_canonical,
         country_canonical={key(r["alias"]): r["canonical"] for r in countries},
         country_re=re.compile(spaced_alternation(words(countries, "alias"))),

@@ -39,7 +39,7 @@ _rules: _Rules | None = None
 
 
 def rules() -> _Rules:
-    """Rule data is loaded and compiled once per process (and once per worker)."""
+    """Rule data is loaded and compiled once per process."""
     global _rules
     if _rules is None:
         lex = load()

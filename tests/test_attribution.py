@@ -304,3 +304,8 @@ def test_a_clause_with_its_own_topic_takes_no_name_from_an_earlier_clause():
     assert entities("マイクロソフトの株価が上がり、政府は1000億円を投じる。") == [None]
     # …while a clause without a topic of its own still may.
     assert entities("エヌビディアの株価は下落し、時価総額にして3000億ドルが消えた。") == ["NVIDIA"]
+
+
+def test_dousha_prefers_the_topic_over_a_supporting_subject():
+    text = "政府系ファンドのPIF が 支援 する AI 企業 Humain は 新会社を設立した。同社 は 100 億 ドル を 投じる。"
+    assert entities(text) == ["Humain"]

@@ -38,7 +38,7 @@ _SUBJECT_GAP = frozenset(("は", "が", "も"))
 # How far from an amount (characters) its keyword, date or market scope may stand.
 _REACH = 160
 # 「ASMLが主導する資金調達で」: a subject inside a clause that modifies a noun.
-_RELATIVE_CLAUSE = re.compile(r"\s*が[^、。「」]{0,10}?(?:する|した|している|していた)(?=[\u4e00-\u9fff\u30a0-\u30ff])")
+_RELATIVE_CLAUSE = re.compile(r"\s*が[^、。「」]{0,12}?(?:する|した|している|していた)(?=\s*[\u4e00-\u9fff\u30a0-\u30ffA-Za-z])")
 # 「ナスケール(Nscale)」: a katakana name glossed in Latin letters names a company; an
 # all-capitals gloss explains a common noun instead (「クラウドインフラ(OCI)」).
 _GLOSSED_NAME = re.compile(r"(?<![\u30a0-\u30ff])[\u30a1-\u30fa\u30fc・]{2,}[(（]"

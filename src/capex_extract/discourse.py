@@ -61,7 +61,9 @@ class Discourse:
             self.carried = view.topic(subjects=False) or facts[-1].entity
         else:
             self.carried = view.topic() or self.carried
-        self.last_named = view.topic() or (self.owners[-1] if self.owners else None) or self.last_named
+        # 同社 means the topic (は) before a mere subject (が) of the sentence before.
+        self.last_named = (view.topic(subjects=False) or view.topic() or (self.owners[-1] if self.owners else None)
+                           or self.last_named)
         lists = [o for o in self.owners if ";" in o]
         self.last_list = view.last_list() or (lists[-1] if lists else None) or self.last_list
         money = [f for f in facts if f.kind == "money"]

@@ -6,12 +6,26 @@ precompiled patterns once per process.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+def _data_dir() -> Path:
+    """The rule files: $CAPEX_DATA_DIR when set, else data/ beside the source tree (a
+    checkout or an editable install), else the copy a wheel installs under share/."""
+    if os.environ.get("CAPEX_DATA_DIR"):
+        return Path(os.environ["CAPEX_DATA_DIR"])
+    beside = Path(__file__).resolve().parents[2] / "data"
+    if (beside / "organizations.csv").exists():
+        return beside
+    return Path(sys.prefix) / "share" / "capex-extract" / "data"
+
+
+DATA_DIR = _data_dir()
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

@@ -110,7 +110,7 @@ _WD = rf"(?P<wd>[{''.join(_WEEKDAY)}])曜日?"
 # Nikkei writes 25年 and 30年度 for 2025 and FY2030. Two digits are read as a year only
 # from 15 to 39, the span AI-infrastructure news talks about, and never after words that
 # make them a span of years (過去25年, 設立から20年) or before ones that do (20年で2倍に).
-_YY = (r"(?<!過去)(?<!今後)(?<!約)(?<!この)(?<!ここ)(?<!最近)(?<!直近)(?<!創業)(?<!設立)(?<!築)"
+_YY = ("".join(f"(?<!{re.escape(w)})" for w in _WORDS["span_before"]) +
        # after から only as the end of a range of years (24年から28年まで), not 設立から20年
        r"(?:(?<!から)|(?<=[0-9]年から)|(?<=[0-9]年度から)|(?<=[0-9] 年から))"
        rf"(?P<yy>[1-3][0-9])(?={_SP}年(?!で(?!は)|に(?:わた|及|一度)|前(?!半)|後(?!半)))"

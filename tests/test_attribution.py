@@ -309,3 +309,11 @@ def test_a_clause_with_its_own_topic_takes_no_name_from_an_earlier_clause():
 def test_dousha_prefers_the_topic_over_a_supporting_subject():
     text = "政府系ファンドのPIF が 支援 する AI 企業 Humain は 新会社を設立した。同社 は 100 億 ドル を 投じる。"
     assert entities(text) == ["Humain"]
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("中国移動は2025年の資本支出を1512億元とした。", "China Mobile"),
+    ("浪潮信息の売上高は468億元に達した。", "Inspur"),
+])
+def test_chinese_carriers_and_server_makers(text, owner):
+    assert entities(text) == [owner]

@@ -112,3 +112,8 @@ def test_more_counted_words_modifiers_and_chips(sentence, expected):
 
 def test_a_price_per_unit_is_not_a_count():
     assert counts("H20は1個あたり約1万2000ドルで販売された。") == []
+
+
+def test_chips_shipped_belong_to_their_maker():
+    [g] = extract_text("調査会社によると、2026年の昇騰の出荷量は約100万個に増える。").gpu_counts
+    assert (g.entity, g.chip) == ("Huawei", "Huawei Ascend")

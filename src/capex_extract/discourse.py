@@ -114,6 +114,8 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
         if f.kind == "gpu" and f.chip is None:
             f.chip = gpu.chip_near(t, f.q, sent)
         own = attributor.entity(view, f.q, lex.chip_vendor.get(f.chip or ""))
+        if f.kind == "gpu" and f.chip in lex.chip_vendor and gpu.shipped(t, f.q):
+            own = lex.chip_vendor[f.chip]  # chips shipped or sold belong to their maker
         if f.kind == "money":
             f.metric = attributor.metric(t, f.q, keywords) or ctx.metric
             # A whole geography's spending, no company named: the size of a market.

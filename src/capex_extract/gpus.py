@@ -23,6 +23,8 @@ _PERIOD = (r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|�
            r"|今後\s*[0-9]+\s*年間?で)")
 # 「TPUの2025年の出荷量は」: a year between the chip and what is counted.
 _YEAR_OF = r"[0-9]{2,4}\s*年(?:度)?"
+# How far before a count a shipment word may stand (within its clause).
+_SHIPMENT_REACH = 30
 # How far apart two counts of the same sentence may stand and still count the same thing.
 _PARALLEL_REACH = 120
 # How far around a cluster to look for a word naming accelerators.
@@ -59,6 +61,7 @@ class GpuRules:
             rf"(?:{_PERIOD}\s*)?(?:(?:{adverb})\s*)*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
         self.capacity = re.compile(alternation(lex.gpu_words["capacity"]))
+        self.shipment = re.compile(alternation(lex.gpu_words["shipment"]))
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
         # Accelerator words that can stand as a unit after a number (no counter between).
         self.unit_accelerator = re.compile(rf"(?:{accel})(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
@@ -97,6 +100,11 @@ class GpuRules:
                     and not self.capacity.search(between)):
                 return True
         return False
+
+    def shipped(self, text: str, q: Quantity) -> bool:
+        """「昇騰の出荷量は70万個」: the count is of chips shipped or sold."""
+        head = text[max(0, q.start - _SHIPMENT_REACH):q.start]
+        return bool(self.shipment.search(head.rsplit("、", 1)[-1].rsplit("。", 1)[-1]))
 
     def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
         """The chip named nearest to a count in its sentence (「昇騰チップで組んだ2万枚クラスタ」)."""

@@ -303,7 +303,7 @@ def test_the_owner_of_a_framework_is_not_the_actor():
 def test_a_clause_with_its_own_topic_takes_no_name_from_an_earlier_clause():
     assert entities("マイクロソフトの株価が上がり、政府は1000億円を投じる。") == [None]
     # …while a clause without a topic of its own still may.
-    assert entities("エヌビディアの株価は下落し、時価総額にして3000億ドルが消えた。") == ["NVIDIA"]
+    assert entities("エヌビディアの株価は急落し、市場価値で3000億ドルが失われた。") == ["NVIDIA"]
 
 
 def test_dousha_prefers_the_topic_over_a_supporting_subject():
@@ -317,3 +317,14 @@ def test_dousha_prefers_the_topic_over_a_supporting_subject():
 ])
 def test_chinese_carriers_and_server_makers(text, owner):
     assert entities(text) == [owner]
+
+
+@pytest.mark.parametrize("text, metric, period", [
+    ("同社の第3四半期の売上高は24億ドルで、2025年の資本支出を前年並みの約70億ドルに据え置く。", "capex", "2025"),
+    ("新興のA社は科創板で約80億元を調達する。", "other", None),
+    ("同社は2028年の市場規模を900億ドルと見込む。", "market_size", "2028"),
+    ("GPUを含むハードウェアの取得費用は約70億ドルにのぼる。", "capex", None),
+])
+def test_a_later_amount_is_not_described_by_an_earlier_answered_topic(text, metric, period):
+    row = extract_text(text, REF).amounts[-1]
+    assert (row.metric, row.period) == (metric, period)

@@ -34,7 +34,7 @@ _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
 # 「40億ユーロの設備投資」「300億円を投資」: a keyword joined to the amount that precedes it.
 _JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
-_SUBJECT_GAP = frozenset(("は", "が", "も"))
+_SUBJECT_GAP = frozenset(("は", "が", "も", "を"))
 # How far from an amount (characters) its keyword, date or market scope may stand.
 _REACH = 160
 # 「ASMLが主導する資金調達で」: a subject inside a clause that modifies a noun.
@@ -55,7 +55,8 @@ _COPULA = re.compile(r"\s*(?:だ|である|です)(?:[。、]|$)")
 _NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
-_CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?")
+_CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?"
+                            r"|(?:前年|昨年|前期)並みの")
 
 
 @dataclass(frozen=True)
@@ -358,10 +359,12 @@ class Attributor:
                 return metric
         return None
 
-    def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]]) -> str | None:
-        """The metric of the keyword that describes the amount: one joined to it (「16億ドルの
-        設備投資」「売上高は467億ドル」), else the sentence's topic keyword before it
-        (「設備投資は、…約900億元と見積もる」), else the nearest."""
+    def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]],
+               amounts: tuple[int, ...] = ()) -> str | None:
+        """The metric of the keyword that describes the amount (`amounts`: where the
+        sentence's amounts start): one joined to it (「40億ユーロの設備投資」「売上高は
+        320億円」), else the sentence's topic keyword before it, unless that keyword has an
+        amount of its own, else the nearest keyword."""
         best: tuple[int, int, int, str] | None = None
         for start, end, metric in keywords:
             # Only keywords near the amount can describe it; the bound keeps long lines linear.
@@ -373,7 +376,10 @@ class Attributor:
             else:
                 gap = _CHANGE_PHRASE.sub("", without_parens(text[end:q.start])).strip()
                 joined = gap in _SUBJECT_GAP or not gap
-                topic = bool(_TOPIC_AFTER.match(text, end)) or text[end - 1:end] in _SUBJECT_GAP
+                # A topic keyword that already has its own amount (「売上高は23.8億ドルで、
+                # …約75億ドル」) does not describe a later one.
+                topic = ((bool(_TOPIC_AFTER.match(text, end)) or text[end - 1:end] in _SUBJECT_GAP)
+                         and not any(end <= a < q.start for a in amounts))
                 tier, dist, side = (0 if joined else 1 if topic else 2), len(gap), 1
             cand = (tier, dist, side, metric)
             if best is None or cand[:3] < best[:3]:

@@ -109,6 +109,7 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
     keywords = attributor.keywords(t, tokens) if here else []
     periods = attributor.periods(t, [f.q for f in here], dates, sent)
     carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]))
+    starts = tuple(f.q.start for f in here if f.kind == "money")
     for f, period in zip(here, periods):
         f.period = period or carried_period
         if f.kind == "gpu" and f.chip is None:
@@ -117,7 +118,7 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
         if f.kind == "gpu" and f.chip in lex.chip_vendor and gpu.shipped(t, f.q):
             own = lex.chip_vendor[f.chip]  # chips shipped or sold belong to their maker
         if f.kind == "money":
-            f.metric = attributor.metric(t, f.q, keywords) or ctx.metric
+            f.metric = attributor.metric(t, f.q, keywords, starts) or ctx.metric
             # A whole geography's spending, no company named: the size of a market.
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"

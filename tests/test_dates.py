@@ -286,3 +286,12 @@ def test_a_two_digit_decade_needs_a_reference_not_the_clock():
     assert d.label is None and d.relative
     [d] = find_dates(normalize("90年代に始まった投資").text, Reference(dt.date(2025, 1, 1), 2025, "option"))
     assert (d.label, d.relative) == ("1990/1999", True)
+
+
+@pytest.mark.parametrize("text, label", [
+    ("2025年4~9月期の連結決算は増収だった。", "FY2025-H1"),
+    ("2025年1~6月期の売上高は伸びた。", "2025-H1"),
+])
+def test_six_month_spans_are_halves(text, label):
+    ref = Reference(dt.date(2025, 11, 30), 2025, "option")
+    assert [d.label for d in find_dates(normalize(text).text, ref)] == [label]

@@ -820,11 +820,20 @@ _MONTH_RANGE_LABEL = re.compile(r"^(\d{4})-(\d{2})/(\d{4})-(\d{2})$")
 
 
 def _as_quarter(m: DateMatch) -> DateMatch:
-    """「2025年7月~9月」: a range of exactly a calendar quarter's months is that quarter."""
+    """「2025年7月~9月」: a range of exactly a calendar quarter's months is that quarter, of
+    a calendar half (1~6月, 7~12月) that half, and 「4~9月期」 the first half of the
+    Japanese fiscal year that starts in April."""
     r = _MONTH_RANGE_LABEL.match(m.label or "")
-    if not r or r[1] != r[3] or int(r[2]) % 3 != 1 or int(r[4]) != int(r[2]) + 2:
+    if not r or r[1] != r[3]:
         return m
-    return replace(m, label=f"{r[1]}-Q{(int(r[2]) + 2) // 3}", precision="quarter")
+    y, m1, m2 = r[1], int(r[2]), int(r[4])
+    if m1 % 3 == 1 and m2 == m1 + 2:
+        return replace(m, label=f"{y}-Q{(m1 + 2) // 3}", precision="quarter")
+    if (m1, m2) in ((1, 6), (7, 12)):
+        return replace(m, label=f"{y}-H{(m1 + 5) // 6}", precision="half")
+    if (m1, m2) == (4, 9):
+        return replace(m, label=f"FY{y}-H1", precision="fiscal_half")
+    return m
 
 
 def _shift_years(m: DateMatch, years: int) -> DateMatch:

@@ -233,6 +233,20 @@ def test_undecodable_stdin_is_an_input_error() -> None:
     assert isinstance(error, InputError) and error.path == "-" and error.line is None
 
 
+def test_stdin_named_twice_is_read_once() -> None:
+    doc = only_doc(sources("-", "-", stdin=io.BytesIO(ARTICLE.encode())))
+    assert doc.text == ARTICLE
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    a = write(tmp_path / "in" / "a.txt", ARTICLE.encode())
+    write(tmp_path / "in" / "b.txt", SHORT.encode())
+    (tmp_path / "in" / "link.txt").symlink_to(a)
+    items = sources(tmp_path / "in", a, tmp_path / "in" / "b.txt")
+    assert [(i.doc, i.text) for i in items if isinstance(i, SourceDoc)] == [
+        ("a.txt", ARTICLE), ("b.txt", SHORT)]
+
+
 # ---------------------------------------------------------------------------
 # Dates
 
@@ -316,6 +330,14 @@ def test_jsonl_good_bad_and_blank_lines(tmp_path: Path) -> None:
     assert "'text'" in errors[1].reason and "missing" in errors[1].reason
     assert "'text'" in errors[2].reason and "number" in errors[2].reason
     assert "object" in errors[3].reason
+
+
+def test_jsonl_repeated_id_keeps_doc_id_but_the_key_names_the_line(tmp_path: Path) -> None:
+    write(tmp_path / "f.jsonl", jsonl({"id": "k", "text": SHORT}, {"id": "k", "text": ARTICLE},
+                                      {"id": "m", "text": SHORT}))
+    items = sources(tmp_path / "f.jsonl")
+    assert [(i.doc, i.doc_id) for i in items if isinstance(i, SourceDoc)] == [
+        ("f.jsonl#k", "k"), ("f.jsonl#L2", "k"), ("f.jsonl#m", "m")]
 
 
 def test_jsonl_bad_optional_fields_are_reported_and_the_article_kept(tmp_path: Path) -> None:

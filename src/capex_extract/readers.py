@@ -187,10 +187,16 @@ def _os_reason(e: OSError) -> str:
 
 
 def iter_sources(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[SourceDoc | InputError]:
-    """Yield every article under `paths`, in a stable order, and an InputError per problem."""
+    """Yield every article under `paths`, in a stable order, and an InputError per problem.
+
+    An input reached twice (`- -`, `dir dir/a.txt`, a link to a file already read) is read
+    once, so every document key stays unique."""
+    seen: set[str] = set()
     for path in paths:
         if path == STDIN:
-            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+            if STDIN not in seen:
+                seen.add(STDIN)
+                yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
             continue
         try:
             mode = os.stat(path).st_mode
@@ -198,9 +204,9 @@ def iter_sources(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[So
             yield InputError(path, None, _os_reason(e))
             continue
         if stat.S_ISDIR(mode):
-            yield from _walk(path, ())
+            yield from _walk(path, (), seen)
         elif stat.S_ISREG(mode):
-            yield from _read_file(path, os.path.basename(path))
+            yield from _read_file(path, os.path.basename(path), seen)
         else:
             yield InputError(path, None, "not a regular file or directory")
 
@@ -226,7 +232,7 @@ def _read_stdin(stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
     yield SourceDoc(STDIN, STDIN, STDIN, text, encoding, None, None, None, None, None)
 
 
-def _walk(root: str, parts: tuple[str, ...]) -> Iterator[SourceDoc | InputError]:
+def _walk(root: str, parts: tuple[str, ...], seen: set[str]) -> Iterator[SourceDoc | InputError]:
     """Depth-first, entries sorted by name at each level, so the order is the same every run."""
     directory = os.path.join(root, *parts)
     try:
@@ -247,12 +253,16 @@ def _walk(root: str, parts: tuple[str, ...]) -> Iterator[SourceDoc | InputError]
             yield InputError(entry.path, None, _os_reason(e))
             continue
         if is_dir:
-            yield from _walk(root, (*parts, entry.name))
+            yield from _walk(root, (*parts, entry.name), seen)
         elif is_file and entry.name.lower().endswith(SUFFIXES):
-            yield from _read_file(entry.path, "/".join((*parts, entry.name)))
+            yield from _read_file(entry.path, "/".join((*parts, entry.name)), seen)
 
 
-def _read_file(path: str, doc: str) -> Iterator[SourceDoc | InputError]:
+def _read_file(path: str, doc: str, seen: set[str]) -> Iterator[SourceDoc | InputError]:
+    real = os.path.realpath(path)
+    if real in seen:
+        return
+    seen.add(real)
     loaded = _load(path, Path(path).read_bytes)
     if isinstance(loaded, InputError):
         yield loaded
@@ -272,14 +282,16 @@ def _read_file(path: str, doc: str) -> Iterator[SourceDoc | InputError]:
 def _jsonl_docs(
     path: str, doc: str, text: str, encoding: str, date: dt.date | None
 ) -> Iterator[SourceDoc | InputError]:
+    keys: set[str] = set()
     # Split on \n only: U+2028 and friends may stand unescaped inside JSON strings.
     for lineno, raw in enumerate(text.split("\n"), start=1):
         if raw.strip():
-            yield from _jsonl_line(path, doc, lineno, raw, encoding, date)
+            yield from _jsonl_line(path, doc, lineno, raw, encoding, date, keys)
 
 
 def _jsonl_line(
-    path: str, doc: str, lineno: int, raw: str, encoding: str, date: dt.date | None
+    path: str, doc: str, lineno: int, raw: str, encoding: str, date: dt.date | None,
+    keys: set[str],
 ) -> Iterator[SourceDoc | InputError]:
     try:
         record = json.loads(raw)
@@ -304,6 +316,10 @@ def _jsonl_line(
     for problem in problems:
         yield InputError(path, lineno, problem)
     line_doc = f"{doc}#{doc_id}" if doc_id is not None else f"{doc}#L{lineno}"
+    if line_doc in keys:
+        # A repeated id keeps its doc_id, but the row key names the line, so keys stay unique.
+        line_doc = f"{doc}#L{lineno}"
+    keys.add(line_doc)
     yield SourceDoc(
         line_doc, doc_id if doc_id is not None else line_doc, path, body, encoding, lineno,
         title, url, published, date,

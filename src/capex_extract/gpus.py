@@ -55,9 +55,10 @@ class GpuRules:
         # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」「「MI300X」も約9万6000個」「H200の1,536基」
         # 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
         adverb = alternation(lex.gpu_words["adverb"])
+        lead = alternation(lex.gpu_words["lead"])
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*(?:を中心に)?\s*"
-            rf"(?:の?\s*(?:{_YEAR_OF}\s*の\s*)?(?:{counted})\s*)?(?:を|が|は|も|の|、|\||で、?\s*(?:これ|それ)を)?\s*"
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*"
+            rf"(?:の?\s*(?:{_YEAR_OF}\s*の\s*)?(?:{counted})\s*)?(?:{lead})?\s*"
             rf"(?:{_PERIOD}\s*)?(?:(?:{adverb})\s*)*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
         self.capacity = re.compile(alternation(lex.gpu_words["capacity"]))
@@ -120,8 +121,9 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
     counted = [q for n in free if (q := with_unit_after(text, n, lex.counter_re, "gpu"))]
     # 「約40万チップ」「10万GPU」: the accelerator word itself is the unit.
     direct = [q for n in free if (q := with_unit_after(text, n, rules.unit_accelerator, "gpu.number_accelerator"))]
+    merged = merge_ranges(lex, text, free, counted, lex.counter_re)
     out = []
-    for q in merge_ranges(lex, text, free, counted, lex.counter_re):
+    for q in merged:
         found = rules.classify(text, q)
         if found is not None:
             rule, chip = found
@@ -133,7 +135,7 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
         if q.unit_end not in seen:
             out.append(GpuFind(read_qualifiers(lex, text, q), None))
             seen.add(q.unit_end)
-    for q in merge_ranges(lex, text, free, counted, lex.counter_re):
+    for q in merged:
         if q.unit_end not in seen and rules.parallel(text, q, out):
             out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.parallel_count")), None))
     return sorted(out, key=lambda f: f.quantity.start)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .dates import DateMatch
 from .lexicon import Lexicon, alternation, key, spaced_alternation
-from .quantities import Quantity
+from .quantities import Quantity, skip_spaces
 from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
@@ -140,14 +140,14 @@ def _aside_end(text: str, pos: int) -> int:
 def _after_aside(text: str, pos: int) -> int:
     """Where the word after a name starts, past spaces and a bracketed aside:
     「台湾積体電路製造(TSMC)は」「百度(バイドゥ)は」."""
-    pos = len(text) - len(text[pos:].lstrip(" "))
+    pos = skip_spaces(text, pos)
     if pos < len(text) and text[pos] in "(（":
         close = min((i for i in (text.find(")", pos), text.find("）", pos)) if i >= 0), default=-1)
         if close >= 0:
             pos = close + 1
     elif pos < len(text) and text[pos] in ")）":
         pos += 1
-    return len(text) - len(text[pos:].lstrip(" "))
+    return skip_spaces(text, pos)
 
 
 def _ends_clause(prev: Token) -> bool:

@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .lexicon import DATA_DIR, read_rows
+from .lexicon import DATA_DIR, alternation, read_rows
 
 _WORDS_CSV = DATA_DIR / "date_words.csv"
 
@@ -89,11 +89,6 @@ _SEASON_CODE = {"春": "SP", "夏": "SU", "秋": "FA", "冬": "WI"}
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 
 
-def _alt(words) -> str:
-    # Longest first, so that 今年度 wins over 今年 and 一昨年 over 昨年.
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 # --- regex building blocks -------------------------------------------------------------
 _KD = "〇零一二三四五六七八九"
 _KNUM_CHARS = _KD + "十廿百千万億兆"
@@ -117,29 +112,29 @@ _YY = ("".join(f"(?<!{re.escape(w)})" for w in _WORDS["span_before"]) +
        # 「24年の2兆6000億円から29年には5兆円」: after an amount's から, a year that is reached
        rf"|(?<=から)(?P<yy2>[1-3][0-9])(?={_SP}年(?:度)?(?:に|には|まで))")
 _YEAR_HEAD = re.compile(
-    rf"{_NB}(?:(?P<era>{_alt(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
+    rf"{_NB}(?:(?P<era>{alternation(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
     rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})"
     rf"|{_YY}){_SP}年"
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
-    rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}(?P<fy2>会計年度)"
-    rf"|(?P<rel>{_alt([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
+    rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}会計年度"
+    rf"|(?P<rel>{alternation([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
 _MONTH_HEAD = re.compile(
-    rf"(?P<rel>{_alt(_REL_MONTH)})|{_NB}(?<![かヶカケヵ箇])(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
+    rf"(?P<rel>{alternation(_REL_MONTH)})|{_NB}(?<![かヶカケヵ箇])(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
 # A lone 一日 is "one day" far more often than "the 1st", and a lone day before で is a
 # span of time (「1日で5,900億ドル減少」), not a date.
 _DAY_HEAD = re.compile(
     rf"{_NB}(?<![毎各数約計第])(?<![0-9]~)(?<![0-9]-)(?P<d>3[01]|[12][0-9]|0?[1-9]|(?!一日){_KDAY_N}) ?日{_DAY_STOP}"
     r"(?!で)")
 _WEEKDAY_HEAD = re.compile(
-    rf"(?<!毎)(?<!毎週)(?<![0-9])(?:(?P<wk>{_alt(_REL_WEEK)}|この|今度の|次の|前の){_SP}(?:の{_SP})?)?{_WD}")
+    rf"(?<!毎)(?<!毎週)(?<![0-9])(?:(?P<wk>{alternation(_REL_WEEK)}|この|今度の|次の|前の){_SP}(?:の{_SP})?)?{_WD}")
 _NTH_WEEKDAY_HEAD = re.compile(
     rf"(?:第{_SP}(?P<n>[1-5一二三四五]){_SP}(?:の{_SP})?|(?P<first>最初)の{_SP}|(?P<last>最後|最終)の?{_SP}){_WD}")
 _WEEK_HEAD = re.compile(
-    rf"(?P<wk>{_alt(_REL_WEEK)})(?:{_SP}(?:の{_SP})?(?P<part>{_alt(_WEEK_PART)})(?:{_SP}(?:ごろ|頃))?)?"
+    rf"(?P<wk>{alternation(_REL_WEEK)})(?:{_SP}(?:の{_SP})?(?P<part>{alternation(_WEEK_PART)})(?:{_SP}(?:ごろ|頃))?)?"
     rf"|(?<![先今来前翌])(?P<bare>週末|週の(?:初め|はじめ))")
-_REL_DAY_HEAD = re.compile(rf"(?P<w>{_alt(_REL_DAY)})(?!比|付|中)")
-_REL_QUARTER_HEAD = re.compile(rf"(?P<w>{_alt(_REL_QUARTER)})")
-_REL_SEASON_HEAD = re.compile(rf"(?P<w>{_alt(_REL_SEASON)})")
+_REL_DAY_HEAD = re.compile(rf"(?P<w>{alternation(_REL_DAY)})(?!比|付|中)")
+_REL_QUARTER_HEAD = re.compile(rf"(?P<w>{alternation(_REL_QUARTER)})")
+_REL_SEASON_HEAD = re.compile(rf"(?P<w>{alternation(_REL_SEASON)})")
 _BARE_YEAR_PART = re.compile(
     rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬)")
 # Three months that may make a quarter: 「7~9月」, also written 「7~9月期」.
@@ -149,7 +144,7 @@ _BARE_QUARTER = re.compile(
     rf"|{_NB}{_MONTH_RANGE}期?"
     rf"|(?<![上下前後])(?P<h>上半期|下半期|上期|下期)")
 # 「第4四半期(1~3月)」: the months a fiscal quarter covers, glossed in brackets.
-_GLOSS_MONTHS = re.compile(rf"{_SP}[(（]{_SP}{_MONTH_RANGE}{_SP}[)）]")
+_GLOSS_MONTHS = re.compile(rf"{_SP}\({_SP}{_MONTH_RANGE}{_SP}\)")
 _NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
 _UNIT = r"(?:年|[かヶカケヵ箇]月|(?<=数)月|週間|週|日)"
 _DUR = rf"(?:{_NUM}{_SP}{_UNIT}(?:と|、|,)?{_SP})*{_NUM}{_SP}{_UNIT}"
@@ -158,7 +153,7 @@ _OFFSET = re.compile(
     rf"{_NB}(?:(?P<base>今日|本日|明日|昨日|今)(?:から|の){_SP})?(?P<dur>{_DUR})間?{_SP}"
     r"(?P<dir>前|後|先|以内|で)?")
 _ANCHORED = re.compile(
-    rf"(?P<anchor>{_alt(_ANCHOR_PAST | _ANCHOR_FUTURE)}){_SP}(?:の{_SP})?(?P<dur>{_DUR})間?"
+    rf"(?P<anchor>{alternation(_ANCHOR_PAST | _ANCHOR_FUTURE)}){_SP}(?:の{_SP})?(?P<dur>{_DUR})間?"
     rf"(?:{_SP}(?P<within>以内))?")
 _DECADE = re.compile(rf"(?:(?P<cent>今世紀|前世紀)の{_SP})?{_NB}(?P<n>[12][0-9]{{2}}0|[0-9]0){_SP}年代")
 _CENTURY = re.compile(rf"{_NB}(?P<n>[0-9]{{1,2}}|[{_KD}十]{{1,3}}){_SP}世紀")
@@ -184,17 +179,17 @@ _T_QUARTER = re.compile(
     rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
     rf"|(?P<q2>[1-4]) ?Q(?![A-Za-z0-9])|Q(?P<q3>[1-4])(?![0-9])"
     rf"|{_MONTH_RANGE}期?)")
-_T_HALF = re.compile(rf"{_SP}(?:の{_SP})?(?P<h>{_alt(_HALF)})")
+_T_HALF = re.compile(rf"{_SP}(?:の{_SP})?(?P<h>{alternation(_HALF)})")
 # 初めて ("for the first time") and 初の ("the first") are not the start of a period.
 _NOT_PART = r"(?<!初(?=[めの]))(?<!初め(?=て))(?<!はじめ(?=て))"
-_T_YEAR_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{_alt(_YEAR_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
-_T_MONTH_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{_alt(_MONTH_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
+_T_YEAR_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{alternation(_YEAR_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
+_T_MONTH_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{alternation(_MONTH_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
 _T_SEASON = re.compile(rf"{_SP}(?:の{_SP})?(?P<s>[{''.join(_SEASON)}])(?![\u3400-\u9fff])")
 _T_FULL_YEAR = re.compile(rf"{_SP}(?:の{_SP})?通期")
 _T_FY_END = re.compile(rf"{_SP}期(?!間)")
 _RANGE_JOIN = re.compile(rf"{_SP}(?:から|より|~){_SP}")
 _RANGE_TAIL = re.compile(rf"{_SP}(?:までの間|まで|の間|にかけて|にわたって|にわたり)")
-_EARNINGS_AFTER = re.compile(rf"[^。\n]{{0,8}}?(?:{_alt(_EARNINGS)})")
+_EARNINGS_AFTER = re.compile(rf"[^。\n]{{0,8}}?(?:{alternation(_EARNINGS)})")
 
 _KANJI_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _KANJI_UNIT = {"十": 10, "廿": 20, "百": 100, "千": 1000}
@@ -292,20 +287,15 @@ class _Cand:
     wd: int | None = None
 
 
-def _mk(start: int, end: int, label: str | None, s: dt.date | None, e: dt.date | None,
-        precision: str, relative: bool, explicit_year: int | None, rule: str) -> DateMatch:
-    return DateMatch(start, end, label, s, e, precision, relative, explicit_year, rule)
-
-
 def _day(start: int, end: int, d: dt.date | None, relative: bool, ey: int | None, rule: str,
          precision: str = "day") -> DateMatch:
-    return _mk(start, end, d.isoformat() if d else None, d, d, precision, relative, ey, rule)
+    return DateMatch(start, end, d.isoformat() if d else None, d, d, precision, relative, ey, rule)
 
 
 def _period(start: int, end: int, s: dt.date | None, e: dt.date | None, relative: bool,
             rule: str, precision: str = "period") -> DateMatch:
     label = f"{s.isoformat()}/{e.isoformat()}" if s and e else None
-    return _mk(start, end, label, s, e, precision, relative, None, rule)
+    return DateMatch(start, end, label, s, e, precision, relative, None, rule)
 
 
 def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relative: bool,
@@ -327,7 +317,7 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
             return _Cand(_day(start, end, None, relative, ey, rule_base), kind, m, d)
         if (wk := _T_WEEK_OF_DAY.match(text, end)) and date:
             mon = _monday(date)
-            return _Cand(_mk(start, wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
+            return _Cand(DateMatch(start, wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
                              relative, ey, "date.week_of_day"))
         return _Cand(_day(start, end, date, relative, ey, rule_base), kind, m, d, wd)
     if explicit and (t := _T_FY_END.match(text, pos)) and y is not None:
@@ -335,13 +325,13 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
         # 「2026年3月期第1四半期」: a quarter of the fiscal year that ends in that month.
         if (qt := _T_QUARTER.match(text, t.end())) and (q := _quarter_of(qt)) and not qt["m1"]:
             qs = _add_months(s, 3 * (q - 1))
-            return _Cand(_mk(start, qt.end(), f"FY{y}-Q{q}", qs, _month_end(*_ym(_add_months(qs, 2))),
+            return _Cand(DateMatch(start, qt.end(), f"FY{y}-Q{q}", qs, _month_end(*_ym(_add_months(qs, 2))),
                              "fiscal_quarter", relative, ey, "date.fiscal_year_end_quarter"))
         if (ht := _T_HALF.match(text, t.end())):
             hs = _add_months(s, 6 * (_HALF[ht["h"]] - 1))
-            return _Cand(_mk(start, ht.end(), f"FY{y}-H{_HALF[ht['h']]}", hs, _month_end(*_ym(_add_months(hs, 5))),
+            return _Cand(DateMatch(start, ht.end(), f"FY{y}-H{_HALF[ht['h']]}", hs, _month_end(*_ym(_add_months(hs, 5))),
                              "fiscal_half", relative, ey, "date.fiscal_year_end_half"))
-        return _Cand(_mk(start, t.end(), f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
+        return _Cand(DateMatch(start, t.end(), f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
                          "date.fiscal_year_end"))
     if (t := _T_NTH_WD.match(text, pos)):
         wd = _WEEKDAY[t["wd"]]
@@ -350,9 +340,9 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
         return _Cand(_day(start, t.end(), d, relative, ey, "date.nth_weekday"))
     if (t := _T_WEEK_OF.match(text, pos)):
         if y is None:
-            return _Cand(_mk(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_month"))
+            return _Cand(DateMatch(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_month"))
         mon = _week_of(y, m, None if t["last"] else _num(t["n"]))
-        return _Cand(_mk(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative,
+        return _Cand(DateMatch(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative,
                          ey, "date.week_of_month"))
     label = f"{y}-{m:02d}" if y is not None else None
     s = e = None
@@ -366,15 +356,15 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
             s, e = dt.date(y, m, a), dt.date(y, m, min(b, _month_end(y, m).day))
     elif y is not None:
         s, e = dt.date(y, m, 1), _month_end(y, m)
-    return _Cand(_mk(start, end, label, s, e, "month", relative, ey, rule), kind, m)
+    return _Cand(DateMatch(start, end, label, s, e, "month", relative, ey, rule), kind, m)
 
 
 def _month_span(start: int, end: int, y: int | None, m1: int, m2: int, relative: bool,
                 ey: int | None) -> DateMatch:
     """「2025年1~9月期」: months that make no quarter, as one range."""
     if y is None:
-        return _mk(start, end, None, None, None, "range", relative, ey, "date.month_span")
-    return _mk(start, end, f"{y}-{m1:02d}/{y}-{m2:02d}", dt.date(y, m1, 1), _month_end(y, m2), "range",
+        return DateMatch(start, end, None, None, None, "range", relative, ey, "date.month_span")
+    return DateMatch(start, end, f"{y}-{m1:02d}/{y}-{m2:02d}", dt.date(y, m1, 1), _month_end(y, m2), "range",
                relative, ey, "date.month_span")
 
 
@@ -427,54 +417,54 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
     ys = str(y) if y is not None else None
     if fiscal:
         if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
-            return _Cand(_mk(start, t.end(), ys and f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
+            return _Cand(DateMatch(start, t.end(), ys and f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
                              "date.fiscal_quarter"))
         if (t := _T_HALF.match(text, pos)):
-            return _Cand(_mk(start, t.end(), ys and f"FY{ys}-H{_HALF[t['h']]}", None, None, "fiscal_half",
+            return _Cand(DateMatch(start, t.end(), ys and f"FY{ys}-H{_HALF[t['h']]}", None, None, "fiscal_half",
                              relative, ey, "date.fiscal_half"))
         rule = "date.relative_fiscal_year" if relative else "date.fiscal_year"
-        return _Cand(_mk(start, pos, ys and f"FY{ys}", None, None, "fiscal_year", relative, ey, rule))
+        return _Cand(DateMatch(start, pos, ys and f"FY{ys}", None, None, "fiscal_year", relative, ey, rule))
     if (t := _T_MONTH.match(text, pos)):
         return _month_tails(text, t.end(), y, _num(t["m"]), start, relative, ey, explicit)
     if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
         # 「4~6月期」 names its months, so it is that calendar quarter even beside 決算.
         if explicit and not t["m1"] and _earnings_context(text, start, t.end()):
-            return _Cand(_mk(start, t.end(), f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
+            return _Cand(DateMatch(start, t.end(), f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
                              "date.fiscal_quarter"))
         s, e = _quarter_dates(y, q) if y is not None else (None, None)
-        return _Cand(_mk(start, t.end(), ys and f"{ys}-Q{q}", s, e, "quarter", relative, ey, "date.quarter"))
+        return _Cand(DateMatch(start, t.end(), ys and f"{ys}-Q{q}", s, e, "quarter", relative, ey, "date.quarter"))
     if t and t["m1"] and int(t["m1"]) < int(t["m2"]):
         return _Cand(_month_span(start, t.end(), y, int(t["m1"]), int(t["m2"]), relative, ey))
     if (t := _T_HALF.match(text, pos)):
         h = _HALF[t["h"]]
         s, e = (dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h)) if y is not None else (None, None)
-        return _Cand(_mk(start, t.end(), ys and f"{ys}-H{h}", s, e, "half", relative, ey, "date.half"))
+        return _Cand(DateMatch(start, t.end(), ys and f"{ys}-H{h}", s, e, "half", relative, ey, "date.half"))
     if (t := _T_YEAR_PART.match(text, pos)):
         m = _YEAR_PART[t["p"]]
         s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
-        return _Cand(_mk(start, t.end(), ys and f"{ys}-{m:02d}", s, e, "month", relative, ey, "date.year_part"))
+        return _Cand(DateMatch(start, t.end(), ys and f"{ys}-{m:02d}", s, e, "month", relative, ey, "date.year_part"))
     if (t := _T_SEASON.match(text, pos)):
         return _Cand(_season(start, t.end(), y, t["s"], relative, ey, "date.season"))
     if (t := _T_FULL_YEAR.match(text, pos)):
         s, e = (dt.date(y, 1, 1), dt.date(y, 12, 31)) if y is not None else (None, None)
-        return _Cand(_mk(start, t.end(), ys, s, e, "year", relative, ey, "date.full_year"))
+        return _Cand(DateMatch(start, t.end(), ys, s, e, "year", relative, ey, "date.full_year"))
     if (t := _T_WEEK_OF.match(text, pos)):
         if y is None:
-            return _Cand(_mk(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_year"))
+            return _Cand(DateMatch(start, t.end(), None, None, None, "week", relative, ey, "date.week_of_year"))
         mon = _week_of(y, 12, None) if t["last"] else _week_of(y, 1, _num(t["n"]))
-        return _Cand(_mk(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative, ey,
+        return _Cand(DateMatch(start, t.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week", relative, ey,
                          "date.week_of_year"))
     s, e = (dt.date(y, 1, 1), dt.date(y, 12, 31)) if y is not None else (None, None)
-    return _Cand(_mk(start, pos, ys, s, e, "year", relative, ey, "date.relative_year" if relative else "date.year"))
+    return _Cand(DateMatch(start, pos, ys, s, e, "year", relative, ey, "date.relative_year" if relative else "date.year"))
 
 
 def _season(start: int, end: int, y: int | None, word: str, relative: bool, ey: int | None,
             rule: str) -> DateMatch:
     a, b = _SEASON[word]
     if y is None:
-        return _mk(start, end, None, None, None, "season", relative, ey, rule)
+        return DateMatch(start, end, None, None, None, "season", relative, ey, rule)
     e = _month_end(y + 1, b) if b < a else _month_end(y, b)
-    return _mk(start, end, f"{y}-{_SEASON_CODE[word]}", dt.date(y, a, 1), e, "season", relative, ey, rule)
+    return DateMatch(start, end, f"{y}-{_SEASON_CODE[word]}", dt.date(y, a, 1), e, "season", relative, ey, rule)
 
 
 def _month_led(text: str, ref: Reference | None) -> list[_Cand]:
@@ -482,7 +472,7 @@ def _month_led(text: str, ref: Reference | None) -> list[_Cand]:
     for h in _MONTH_HEAD.finditer(text):
         if h["rel"]:
             if ref is None or ref.date is None:
-                out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "month", True, None, "date.relative_month")))
+                out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "month", True, None, "date.relative_month")))
                 continue
             first = _add_months(ref.date.replace(day=1), _REL_MONTH[h["rel"]])
             match = _month_tails(text, h.end(), first.year, first.month, h.start(), True, None, False).match
@@ -504,7 +494,7 @@ def _day_led(text: str, ref: Reference | None) -> list[_Cand]:
         date = _bare_day(ref.date if ref else None, d, wd)
         if (wk := _T_WEEK_OF_DAY.match(text, end)) and date:
             mon = _monday(date)
-            out.append(_Cand(_mk(h.start(), wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
+            out.append(_Cand(DateMatch(h.start(), wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
                                  True, None, "date.week_of_day")))
             continue
         out.append(_Cand(_day(h.start(), end, date, True, None, "date.day"), "d", None, d, wd))
@@ -561,12 +551,12 @@ def _week_led(text: str, ref: Reference | None) -> list[_Cand]:
         else:
             part, off = h["part"], _REL_WEEK[h["wk"]]
         if ref is None or ref.date is None:
-            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "week", True, None, "date.relative_week")))
+            out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "week", True, None, "date.relative_week")))
             continue
         mon = _monday(ref.date) + dt.timedelta(days=7 * off)
         a, b = _WEEK_PART[part] if part else (0, 6)
         label = _week_label(mon) + ("-WE" if part in ("末", "の週末") else "")
-        out.append(_Cand(_mk(h.start(), h.end(), label, mon + dt.timedelta(days=a), mon + dt.timedelta(days=b),
+        out.append(_Cand(DateMatch(h.start(), h.end(), label, mon + dt.timedelta(days=a), mon + dt.timedelta(days=b),
                              "week", True, None, "date.relative_week")))
     return out
 
@@ -584,7 +574,7 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
             q = (first.month + 2) // 3
             s, e = _quarter_dates(first.year, q)
             label = f"{first.year}-Q{q}"
-        out.append(_Cand(_mk(h.start(), h.end(), label, s, e, "quarter", True, None, "date.relative_quarter")))
+        out.append(_Cand(DateMatch(h.start(), h.end(), label, s, e, "quarter", True, None, "date.relative_quarter")))
     for h in _REL_SEASON_HEAD.finditer(text):
         off, word = _REL_SEASON[h["w"]]
         y = ref.year + off if ref and ref.year is not None else None
@@ -593,14 +583,14 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
         m = 12 if h["p"] in ("末", "の瀬") else 1
         y = _look_back_year(ref, m)
         s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
-        out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-{m:02d}", s, e, "month", True, None,
+        out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-{m:02d}", s, e, "month", True, None,
                              "date.relative_year_part"), "md", m))
     for h in _BARE_QUARTER.finditer(text):
         if h["h"]:
             half = _HALF[h["h"]]
             y = _look_back_year(ref, 6 * half - 5)
             s, e = (dt.date(y, 6 * half - 5, 1), _month_end(y, 6 * half)) if y is not None else (None, None)
-            out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-H{half}", s, e, "half", True, None, "date.half")))
+            out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-H{half}", s, e, "half", True, None, "date.half")))
             continue
         q = _quarter_of(h)
         if h["q"] and (g := _GLOSS_MONTHS.match(text, h.end())) and _quarter_of(g):
@@ -612,7 +602,7 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
             continue
         y = _look_back_year(ref, 3 * q - 2)
         s, e = _quarter_dates(y, q) if y is not None else (None, None)
-        out.append(_Cand(_mk(h.start(), h.end(), y and f"{y}-Q{q}", s, e, "quarter", True, None, "date.quarter")))
+        out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-Q{q}", s, e, "quarter", True, None, "date.quarter")))
     return out
 
 
@@ -646,7 +636,7 @@ def _offsets(text: str, ref: Reference | None) -> list[_Cand]:
         months, days = _duration(h["dur"])
         vague = "数" in h["dur"]
         if rd is None:
-            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "day", True, None, "date.offset")))
+            out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "day", True, None, "date.offset")))
             continue
         origin = rd + dt.timedelta(days={"明日": 1, "昨日": -1}.get(base or "", 0))
         if direction == "以内":
@@ -660,7 +650,7 @@ def _offsets(text: str, ref: Reference | None) -> list[_Cand]:
             continue  # ここ数週間 is a vague stretch of time, not a period to date
         months, days = _duration(h["dur"])
         if rd is None:
-            out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "period", True, None, "date.anchored")))
+            out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "period", True, None, "date.anchored")))
         elif h["within"]:
             out.append(_Cand(_period(h.start(), h.end(), rd, _shift(rd, months, days, 1), True, "date.within")))
         elif h["anchor"] in _ANCHOR_PAST:
@@ -679,20 +669,20 @@ def _coarse(text: str, ref: Reference | None) -> list[_Cand]:
         if relative:  # 70年代: the latest such decade that has begun, or the century named
             if not ref or ref.year is None:
                 # Without a reference the century is unknown: no silent guess from the clock.
-                out.append(_Cand(_mk(h.start(), h.end(), None, None, None, "decade", True, None, "date.decade")))
+                out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "decade", True, None, "date.decade")))
                 continue
             this = ref.year
             century = this // 100 * 100 - (100 if h["cent"] == "前世紀" else 0)
             n = century + n if h["cent"] or century + n <= this else century - 100 + n
         s, e = dt.date(n, 1, 1), dt.date(n + 9, 12, 31)
-        out.append(_Cand(_mk(h.start(), h.end(), f"{n}/{n + 9}", s, e, "decade", relative, None, "date.decade")))
+        out.append(_Cand(DateMatch(h.start(), h.end(), f"{n}/{n + 9}", s, e, "decade", relative, None, "date.decade")))
     for h in _CENTURY.finditer(text):
         c = _num(h["n"])
         if not 1 <= c <= 30:
             continue
         a = (c - 1) * 100
         s, e = dt.date(max(a, 1), 1, 1), dt.date(a + 99, 12, 31)
-        out.append(_Cand(_mk(h.start(), h.end(), f"{a}/{a + 99}", s, e, "century", False, None, "date.century")))
+        out.append(_Cand(DateMatch(h.start(), h.end(), f"{a}/{a + 99}", s, e, "century", False, None, "date.century")))
     return out
 
 
@@ -715,7 +705,7 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
         add(h, int(h["y"]), a if month_first else b, b if month_first else a)
     for h in _YM_NUM.finditer(text):
         y, m = int(h["y"]), int(h["m"])
-        out.append(_Cand(_mk(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",
+        out.append(_Cand(DateMatch(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",
                              False, y, "date.numeric")))
     for h in _MD_NUM.finditer(text):
         m, d = int(h["m"]), int(h["d"])
@@ -794,7 +784,7 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[DateMatch]:
                 end = right.match.end
                 if (t := _RANGE_TAIL.match(text, end)):
                     end = t.end()
-                out.append(_mk(left.start, end, f"{left.label}/{r[2]}", left.start_date, r[1], "range",
+                out.append(DateMatch(left.start, end, f"{left.label}/{r[2]}", left.start_date, r[1], "range",
                                left.relative or right.match.relative, left.explicit_year, "date.range"))
                 i += 2
                 continue
@@ -866,7 +856,7 @@ def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]
 # written; a bare or fiscal year is weaker, and one looking ahead (2030年度までに) weakest.
 _PRECISION_WEIGHT = {"day": 6.0, "month": 2.0, "quarter": 1.5, "half": 1.5, "fiscal_year": 0.5,
                      "fiscal_quarter": 0.5, "fiscal_half": 0.5}
-_FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{_alt(_FORECAST)})")
+_FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{alternation(_FORECAST)})")
 
 
 def infer_reference(text: str) -> Reference | None:

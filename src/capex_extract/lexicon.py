@@ -9,6 +9,7 @@ import csv
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
 
 
-def alternation(words: list[str]) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation that prefers the longest word (台湾ドル before ドル)."""
     unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s?") for w in unique)

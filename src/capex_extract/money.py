@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from .lexicon import Lexicon, key
 from .numbers import NumberMatch, parse_number
-from .quantities import Quantity, merge_ranges, read_qualifiers, skip_spaces, with_unit_after, with_unit_before
+from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after, with_unit_before
 
 
 
@@ -69,4 +69,4 @@ def find_amounts(lex: Lexicon, text: str, numbers: list[NumberMatch]) -> list[Qu
 
 def followed_by_open_paren(text: str, a: Quantity, b: Quantity) -> bool:
     """「4,650億ドル(約70兆円)」: b restates a in another currency."""
-    return text[a.end:b.start].strip() == "(" and skip_spaces(text, a.end) < b.start + 1
+    return text[a.end:b.start].strip() == "("

@@ -62,7 +62,7 @@ def normalize(original: str) -> NormalizedText:
     parts: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(original):
-        out = _normalise_char(ch)
+        out = changed.get(ch, ch)
         parts.append(out)
         offsets.extend([i] * len(out))
     offsets.append(len(original))

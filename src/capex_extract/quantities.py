@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .lexicon import Lexicon, key
 from .numbers import NumberMatch
@@ -43,12 +44,19 @@ def with_unit_after(text: str, n: NumberMatch, unit_re: re.Pattern[str], rule: s
     return Quantity(n.start, m.end(), n.low, n.high, key(m.group(0)), m.end(), n.vague, None, rule)
 
 
+@lru_cache(maxsize=None)
+def _ending(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` as the end of a text: what stands right before a number."""
+    return re.compile(rf"(?:{pattern.pattern})\s?$", pattern.flags)
+
+
 def with_unit_before(text: str, n: NumberMatch, unit_re: re.Pattern[str], rule: str) -> Quantity | None:
     """「$12億」「¥500」: a unit symbol written before the number."""
-    m = re.search(rf"(?:{unit_re.pattern})\s?$", text[max(0, n.start - 4):n.start])
+    head = text[max(0, n.start - 4):n.start]
+    m = _ending(unit_re).search(head)
     if not m:
         return None
-    start = n.start - (len(text[max(0, n.start - 4):n.start]) - m.start())
+    start = n.start - (len(head) - m.start())
     return Quantity(start, n.end, n.low, n.high, key(m.group(0).strip()), n.end, n.vague, None, rule)
 
 
@@ -107,7 +115,7 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
     return out
 
 
-_PAREN_CLOSE = re.compile(r"[)）]")
+_PAREN_CLOSE = re.compile(r"\)")
 
 
 def _last_digit_step(text: str, q: Quantity) -> int:
@@ -125,12 +133,13 @@ def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     """Reads 約/最大 before and 未満/超/を超える after; attached words join the span."""
     start, end, qualifier = q.start, q.end, None
     head = text[max(0, start - 8):start]
-    m = re.search(rf"(?:{lex.qualifier_prefix_re.pattern})\s?$", head)
+    m = _ending(lex.qualifier_prefix_re).search(head)
     if m:
         qualifier = lex.qualifier_prefix[key(m.group(0).strip())]
         start -= len(head) - m.start()
-    m = lex.qualifier_suffix_re.match(text, skip_spaces(text, end))
-    if not m and text[skip_spaces(text, end):skip_spaces(text, end) + 1] in "(（":
+    after_end = skip_spaces(text, end)
+    m = lex.qualifier_suffix_re.match(text, after_end)
+    if not m and text[after_end:after_end + 1] == "(":
         # 「500億ドル(約7兆4000億円)を超える」: the verb reads past a restatement in brackets.
         close = _PAREN_CLOSE.search(text, end, end + 40)
         after = lex.qualifier_suffix_re.match(text, skip_spaces(text, close.end())) if close else None

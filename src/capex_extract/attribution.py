@@ -30,7 +30,7 @@ from .lexicon import Lexicon, alternation, key, spaced_alternation
 from .quantities import Quantity, skip_spaces
 from .tokens import Token
 
-_PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
+_PARENS = re.compile(r"\([^()]*\)")
 _ORG_POS = ("名詞", "固有名詞", "組織名")
 # 「40億ユーロの設備投資」「300億円を投資」: a keyword joined to the amount that precedes it.
 _JOINED_BY_NO = re.compile(r"^(?:の|を|規模の|もの|という|程度の|分の|相当の)$")
@@ -41,8 +41,8 @@ _REACH = 160
 _RELATIVE_CLAUSE = re.compile(r"\s*が[^、。「」]{0,12}?(?:する|した|している|していた)(?=\s*[\u4e00-\u9fff\u30a0-\u30ffA-Za-z])")
 # 「ナスケール(Nscale)」: a katakana name glossed in Latin letters names a company; an
 # all-capitals gloss explains a common noun instead (「クラウドインフラ(OCI)」).
-_GLOSSED_NAME = re.compile(r"(?<![\u30a0-\u30ff])[\u30a1-\u30fa\u30fc・]{2,}[(（]"
-                           r"(?P<latin>[A-Z][A-Za-z0-9 .&'-]*[a-z][A-Za-z0-9 .&'-]*)[)）]")
+_GLOSSED_NAME = re.compile(r"(?<![\u30a0-\u30ff])[\u30a1-\u30fa\u30fc・]{2,}\("
+                           r"(?P<latin>[A-Z][A-Za-z0-9 .&'-]*[a-z][A-Za-z0-9 .&'-]*)\)")
 # 「4社合計の」「両社を合わせた」: a list named as one total.
 _TOTAL = re.compile(r"\s*(?:合計|を合わせ|を合計)")
 # 「株式会社ネクサスコンピュート」「ハヤブサクラウド株式会社」: a company form makes a name an
@@ -52,7 +52,7 @@ _COMPANY_FORM = re.compile(r"(?:株式会社|\(株\))\s*(?P<after>[\u30a1-\u30fa
 # A line that is only a company's name: a press release's byline.
 _BYLINE = re.compile(r"^\s*(?:株式会社|\(株\))?\s*$")
 _COPULA = re.compile(r"\s*(?:だ|である|です)(?:[。、]|$)")
-_NAME_REST = re.compile(r"[^\s、。,「」()（）はがもにをでのと]{0,8}")
+_NAME_REST = re.compile(r"[^\s、。,「」()はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
 _CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?"
@@ -121,7 +121,7 @@ def _script(text: str, i: int) -> str:
     ch = text[i]
     if ch.isascii():
         return "latin" if ch.isalnum() else "other"
-    if "\u30a0" <= ch <= "\u30ff" or ch == "ー":
+    if "\u30a0" <= ch <= "\u30ff":
         return "katakana"
     if "\u3040" <= ch <= "\u309f":
         return "hiragana"
@@ -133,19 +133,19 @@ def _script(text: str, i: int) -> str:
 def _aside_end(text: str, pos: int) -> int:
     """Past the bracket that closes around `pos`, if any: a gloss such as
     「アルファベット(グーグルの親会社)」 does not break a list."""
-    m = re.search(r"[()（）]", text[pos:pos + 40])
-    return pos + m.end() if m and m.group(0) in ")）" else pos
+    m = re.search(r"[()]", text[pos:pos + 40])
+    return pos + m.end() if m and m.group(0) == ")" else pos
 
 
 def _after_aside(text: str, pos: int) -> int:
     """Where the word after a name starts, past spaces and a bracketed aside:
     「台湾積体電路製造(TSMC)は」「百度(バイドゥ)は」."""
     pos = skip_spaces(text, pos)
-    if pos < len(text) and text[pos] in "(（":
-        close = min((i for i in (text.find(")", pos), text.find("）", pos)) if i >= 0), default=-1)
+    if pos < len(text) and text[pos] == "(":
+        close = text.find(")", pos)
         if close >= 0:
             pos = close + 1
-    elif pos < len(text) and text[pos] in ")）":
+    elif pos < len(text) and text[pos] == ")":
         pos += 1
     return skip_spaces(text, pos)
 
@@ -165,10 +165,10 @@ class Attributor:
         self.partner_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['partner']))})")
         self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})", re.IGNORECASE)
         joiners = alternation(list(lex.cues["list_joiner"]))
-        self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\)|（|）)\s*)*$")
+        self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\))\s*)*$")
         subject = alternation(list(lex.cues["subject"]))
         # 「富士通の2025年度の売上高は」: a name that owns the topic is the topic.
-        self.particle = re.compile(rf"\s*(?:の[^、。,「」()（）はがもにをで]{{1,15}}?)?({subject})(?!の)")
+        self.particle = re.compile(rf"\s*(?:の[^、。,「」()はがもにをで]{{1,15}}?)?({subject})(?!の)")
         self._country_particle = re.compile(r"\s*(?:は|が)(?!じめ)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
         self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
@@ -422,11 +422,11 @@ class Attributor:
 
 def _inside_other_parens(text: str, d: DateMatch, q: Quantity) -> bool:
     """A date in a parenthesis that does not also hold the amount is an aside."""
-    opened = max(text.rfind("(", 0, d.start), text.rfind("（", 0, d.start))
+    opened = text.rfind("(", 0, d.start)
     if opened < 0:
         return False
-    closed_before = max(text.rfind(")", opened, d.start), text.rfind("）", opened, d.start))
+    closed_before = text.rfind(")", opened, d.start)
     if closed_before >= 0:
         return False
-    close = min((i for i in (text.find(")", d.end), text.find("）", d.end)) if i >= 0), default=-1)
+    close = text.find(")", d.end)
     return close >= 0 and not (opened < q.start and q.end <= close)

@@ -10,6 +10,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import fx
 from .attribution import Attributor
@@ -35,16 +36,11 @@ class _Rules:
     rates: dict[str, dict[int, float]]
 
 
-_rules: _Rules | None = None
-
-
+@lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Rule data is loaded and compiled once per process."""
-    global _rules
-    if _rules is None:
-        lex = load()
-        _rules = _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates())
-    return _rules
+    lex = load()
+    return _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates())
 
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,

@@ -7,6 +7,7 @@ gaps from a ``Discourse``, the little a reader keeps in mind between sentences.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -77,18 +78,21 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sente
     """Entity, metric and period for every fact (sorted by start), sentence by sentence."""
     ctx = Discourse()
     i = 0
+    date_starts = [d.start for d in dates]
     for k, sent in enumerate(sentences):
         here = []
         while i < len(facts) and facts[i].q.start < sent[1]:
             here.append(facts[i])
             i += 1
+        # Dates come sorted: the sentence's own are a slice, not a scan of the document.
+        near = dates[bisect.bisect_left(date_starts, sent[0]):bisect.bisect_left(date_starts, sent[1])]
         if _HEADING.match(t, sent[0]):
-            ctx.section_period = _last_period(dates, sent)
+            ctx.section_period = _last_period(near, sent)
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
             ctx.metric = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
         if not here and not attributor.may_name(t, sent):
-            ctx.metric, ctx.intro_period = None, _last_period(dates, sent)
+            ctx.metric, ctx.intro_period = None, _last_period(near, sent)
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list)
@@ -96,9 +100,9 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sente
             f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
         here = [f for f in here if f.kept]
         generic_only = view.generic and not view.mentions
-        _sentence(lex, attributor, gpu, t, sent, here, dates, tokens, view, generic_only, ctx)
+        _sentence(lex, attributor, gpu, t, sent, here, near, tokens, view, generic_only, ctx)
         ctx.after_sentence(view, here, generic_only)
-        ctx.intro_period = None if here else _last_period(dates, sent)
+        ctx.intro_period = None if here else _last_period(near, sent)
 
 
 def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent: tuple[int, int],

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from .lexicon import Lexicon, alternation, key
 from .numbers import NumberMatch
-from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after
+from .quantities import Quantity, merge_ranges, outside, read_qualifiers, with_unit_after
 
 # A period between what is counted and the count: 「26年に」「2025年末までに」.
 _PERIOD = (r"(?:[0-9]{2,4}\s*年(?:度)?(?:末|内|中)?(?:まで)?(?:に|で|には)|年内に|今年|来年"
@@ -117,7 +117,7 @@ class GpuRules:
 def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[NumberMatch],
                     taken: list[tuple[int, int]]) -> list[GpuFind]:
     """Counts of accelerators; numbers inside `taken` spans (money) are not counts."""
-    free = [n for n in numbers if not any(s <= n.start < e for s, e in taken)]
+    free = outside(numbers, taken)
     counted = [q for n in free if (q := with_unit_after(text, n, lex.counter_re, "gpu"))]
     # 「約40万チップ」「10万GPU」: the accelerator word itself is the unit.
     direct = [q for n in free if (q := with_unit_after(text, n, rules.unit_accelerator, "gpu.number_accelerator"))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -84,12 +85,31 @@ def _borrow_scale(text: str, first: NumberMatch, second_text: str) -> int | floa
     return first.low
 
 
+def outside(numbers: list[NumberMatch], spans: Iterable[tuple[int, int]]) -> list[NumberMatch]:
+    """The numbers that start in none of the half-open `spans`; a binary search per number
+    keeps long documents linear rather than numbers × spans."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if s >= e:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    starts = [s for s, _ in merged]
+    out = []
+    for n in numbers:
+        i = bisect.bisect_right(starts, n.start) - 1
+        if i < 0 or n.start >= merged[i][1]:
+            out.append(n)
+    return out
+
+
 def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities: list[Quantity],
                  unit_re: re.Pattern[str]) -> list[Quantity]:
     """「300億ユーロから350億ユーロ」「20億~30億米ドル」 become one quantity with low and high;
     「50億から80億ドルに増加」 is a change: two quantities, the first taking the second's unit."""
-    used = {(q.start, q.end) for q in quantities}
-    bare = [n for n in numbers if not any(s <= n.start < e for s, e in used)]
+    bare = outside(numbers, ((q.start, q.end) for q in quantities))
     bare_ends = [n.end for n in bare]
     out: list[Quantity] = []
     for q in quantities:

@@ -54,6 +54,8 @@ _BYLINE = re.compile(r"^\s*(?:株式会社|\(株\))?\s*$")
 _COPULA = re.compile(r"\s*(?:だ|である|です)(?:[。、]|$)")
 _NAME_REST = re.compile(r"[^\s、。,「」()はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
+# The particles after a country that make it an owner (see _names).
+_COUNTRY_PARTICLE = re.compile(r"\s*(?:は|が)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
 _CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?"
                             r"|(?:前年|昨年|前期)並みの")
@@ -130,6 +132,11 @@ def _script(text: str, i: int) -> str:
     return "other"
 
 
+def _words(tokens: list[Token]) -> list[Token]:
+    """The tokens without Sudachi's spaces: a name or keyword may stand across a space."""
+    return [t for t in tokens if t.pos[0] != "空白"]
+
+
 def _aside_end(text: str, pos: int) -> int:
     """Past the bracket that closes around `pos`, if any: a gloss such as
     「アルファベット(グーグルの親会社)」 does not break a list."""
@@ -169,7 +176,6 @@ class Attributor:
         subject = alternation(list(lex.cues["subject"]))
         # 「富士通の2025年度の売上高は」: a name that owns the topic is the topic.
         self.particle = re.compile(rf"\s*(?:の[^、。,「」()はがもにをで]{{1,15}}?)?({subject})(?!の)")
-        self._country_particle = re.compile(r"\s*(?:は|が)(?!じめ)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
         self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
@@ -221,7 +227,7 @@ class Attributor:
                     unnamed_owners = True
         if anaphors:
             mentions = self._mentions(text, sorted(names + anaphors))
-        words = [t for t in tokens if t.pos[0] != "空白"]
+        words = _words(tokens)
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         byline = (mentions[0].canonical if len(mentions) == 1
                   and _BYLINE.match(text[start:mentions[0].start] + text[mentions[0].end:end]) else None)
@@ -246,7 +252,7 @@ class Attributor:
         is no メタ; then Sudachi's own organisation names. Keys ignore case and spaces, so
         「SK ハイニックス」 is SKハイニックス."""
         spans: list[tuple[int, int, str]] = []
-        words = [t for t in tokens if t.pos[0] != "空白"]
+        words = _words(tokens)
         i = 0
         while i < len(words):
             s, hit = words[i].start, None
@@ -279,7 +285,7 @@ class Attributor:
             for m in self.lex.country_re.finditer(text, tokens[0].start, tokens[-1].end):
                 if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
                         and _script(text, m.start() - 1) != _script(text, m.start())
-                        and self.particle.match(text, m.end()) and self._country_particle.match(text, m.end())):
+                        and self.particle.match(text, m.end()) and _COUNTRY_PARTICLE.match(text, m.end())):
                     spans.append((m.start(), m.end(), self.lex.country_canonical[key(m.group(0))]))
         for t in tokens:
             if t.pos[:3] == _ORG_POS and not any(s < t.end and t.start < e for s, e, _ in spans):
@@ -329,7 +335,7 @@ class Attributor:
         dictionary form is a keyword (投じた → 投じる), or that ends in one: the head of a
         Japanese compound is its last part (年間売上高, 国内市場は), so 投資家 and 収益性
         hold none."""
-        words = [t for t in tokens if t.pos[0] != "空白"]
+        words = _words(tokens)
         found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(words):

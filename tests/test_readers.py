@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -30,6 +31,14 @@ def write(path: Path, data: bytes) -> Path:
 
 def sources(*paths: Path | str, stdin: io.BytesIO | None = None) -> list[SourceDoc | InputError]:
     return list(iter_sources([str(p) for p in paths], stdin=stdin))
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def line_of(path: Path, lineno: int) -> bytes:
+    return path.read_bytes().split(b"\n")[lineno - 1]
 
 
 def only_doc(items: list[SourceDoc | InputError]) -> SourceDoc:
@@ -110,9 +119,30 @@ def test_undecodable_file_is_an_input_error_and_the_next_file_is_still_read(tmp_
     assert isinstance(doc, SourceDoc) and doc.text == SHORT
 
 
-def test_empty_file_is_an_empty_document(tmp_path: Path) -> None:
-    doc = only_doc(sources(write(tmp_path / "empty.txt", b"")))
-    assert (doc.text, doc.encoding) == ("", "utf-8")
+@pytest.mark.parametrize("data", [b"", b"\n\n", "\u3000 \n".encode("utf-8")])
+def test_empty_file_is_an_input_error(tmp_path: Path, data: bytes) -> None:
+    path = write(tmp_path / "empty.txt", data)
+    assert sources(path) == [InputError(str(path), None, "empty file")]
+
+
+def test_text_with_no_japanese_is_an_input_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "en.txt", b"Capex rose to $12 billion in 2025.\n")
+    assert sources(path) == [InputError(str(path), None, "no Japanese text (no kana or kanji)")]
+
+
+def test_a_document_over_the_size_limit_is_reported_without_reading_it(tmp_path: Path) -> None:
+    big = write(tmp_path / "in" / "a_big.txt", ("日本語" * 400).encode())
+    write(tmp_path / "in" / "b.txt", SHORT.encode())
+    items = list(iter_sources([str(tmp_path / "in")], max_bytes=1000))
+    assert items[0] == InputError(str(big), None,
+                                  "the file is 0.0 MB, over the 0.0 MB limit for one document (--max-size)")
+    assert isinstance(items[1], SourceDoc) and items[1].doc == "b.txt"
+
+
+def test_size_and_hash_are_of_the_bytes_read(tmp_path: Path) -> None:
+    data = ARTICLE.encode("cp932")
+    doc = only_doc(sources(write(tmp_path / "a.txt", data)))
+    assert (doc.size, doc.sha256) == (len(data), sha(data))
 
 
 # ---------------------------------------------------------------------------
@@ -125,6 +155,7 @@ def test_single_file_argument(tmp_path: Path) -> None:
     assert doc == SourceDoc(
         doc="記事.txt", doc_id="記事.txt", path=str(path), text=SHORT, encoding="utf-8",
         line=None, title=None, url=None, published=None, filename_date=None,
+        size=len(SHORT.encode()), sha256=sha(SHORT.encode()),
     )
 
 
@@ -317,13 +348,14 @@ def test_jsonl_good_bad_and_blank_lines(tmp_path: Path) -> None:
     items = sources(tmp_path / "feed")
     docs = [i for i in items if isinstance(i, SourceDoc)]
     errors = [i for i in items if isinstance(i, InputError)]
+    one, two, nine = line_of(path, 1), line_of(path, 2), line_of(path, 9)
     assert docs == [
         SourceDoc("2024-06-01.jsonl#a-1", "a-1", str(path), SHORT, "utf-8", 1, "新工場",
-                  "https://example.com/1", dt.date(2024, 5, 31), dt.date(2024, 6, 1)),
+                  "https://example.com/1", dt.date(2024, 5, 31), dt.date(2024, 6, 1), len(one), sha(one)),
         SourceDoc("2024-06-01.jsonl#L2", "2024-06-01.jsonl#L2", str(path), "二本目の記事。", "utf-8", 2,
-                  None, None, None, dt.date(2024, 6, 1)),
+                  None, None, None, dt.date(2024, 6, 1), len(two), sha(two)),
         SourceDoc("2024-06-01.jsonl#7", "7", str(path), "数値のID。", "utf-8", 9,
-                  None, None, dt.date(2024, 6, 1), dt.date(2024, 6, 1)),
+                  None, None, dt.date(2024, 6, 1), dt.date(2024, 6, 1), len(nine), sha(nine)),
     ]
     assert [(e.path, e.line) for e in errors] == [(str(path), n) for n in (5, 6, 7, 8)]
     assert errors[0].reason.startswith("invalid JSON")
@@ -370,7 +402,82 @@ def test_jsonl_in_a_legacy_encoding(tmp_path: Path) -> None:
     assert (doc.text, doc.encoding) == (ARTICLE, "euc-jp")
 
 
-def test_undecodable_jsonl_is_one_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "f.jsonl", b'{"text": "caf\xe9"}\n{"text": "ok"}\n')
+def test_binary_jsonl_is_one_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n" * 50)
     [error] = sources(path)
     assert isinstance(error, InputError) and error.path == str(path) and error.line is None
+    assert error.reason == "contains a NUL byte at offset 8 (binary or UTF-16?)"
+
+
+def test_an_undecodable_jsonl_line_after_good_ones_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({"text": SHORT}).rstrip() + b'\n{"text": "caf\xe9"}\n'
+                 + jsonl({"text": ARTICLE}))
+    items = sources(path)
+    assert [i.line for i in items] == [1, 2, 3]
+    assert isinstance(items[1], InputError) and "not UTF-8, CP932 or EUC-JP" in items[1].reason
+
+
+def test_jsonl_lines_decode_on_their_own(tmp_path: Path) -> None:
+    path = write(tmp_path / "f.jsonl", b"\n".join([
+        json.dumps({"text": SHORT}, ensure_ascii=False).encode("cp932"),
+        json.dumps({"text": ARTICLE}, ensure_ascii=False).encode("utf-8")]))
+    assert [(d.text, d.encoding) for d in sources(path)] == [(SHORT, "cp932"), (ARTICLE, "utf-8")]
+
+
+def test_an_overlong_jsonl_line_is_skipped_and_the_next_read(tmp_path: Path) -> None:
+    long_line = json.dumps({"text": "長" * 3000}, ensure_ascii=False).encode()
+    path = write(tmp_path / "f.jsonl", long_line + b"\n" + jsonl({"text": SHORT}, {"text": ARTICLE}))
+    items = list(iter_sources([str(path)], max_bytes=2000))
+    assert items[0] == InputError(
+        str(path), 1, "the line is 0.0 MB, over the 0.0 MB limit for one document (--max-size)")
+    assert [(i.line, i.text) for i in items[1:]] == [(2, SHORT), (3, ARTICLE)]
+
+
+@pytest.mark.parametrize(("text", "reason"), [("", "field 'text' is empty"), ("  \n", "field 'text' is empty"),
+                                              ("GPU 10,000 units", "no Japanese text (no kana or kanji)")])
+def test_jsonl_text_that_is_no_article_is_an_error_on_its_line(tmp_path: Path, text: str, reason: str) -> None:
+    path = write(tmp_path / "f.jsonl", jsonl({"text": SHORT}, {"id": "x", "text": text}))
+    assert sources(path)[1] == InputError(str(path), 2, reason)
+
+
+# ---------------------------------------------------------------------------
+# Links
+
+
+def test_broken_link_is_an_input_error_and_the_walk_goes_on(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write(root / "b.txt", SHORT.encode())
+    (root / "a.txt").symlink_to(root / "gone.txt")
+    items = sources(root)
+    assert items[0] == InputError(str(root / "a.txt"), None,
+                                  f"broken symbolic link (to {root / 'gone.txt'}, which does not exist)")
+    assert isinstance(items[1], SourceDoc) and items[1].doc == "b.txt"
+
+
+def test_broken_link_given_as_argument(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").symlink_to("nowhere.txt")
+    assert sources(tmp_path / "a.txt") == [
+        InputError(str(tmp_path / "a.txt"), None, "broken symbolic link (to nowhere.txt, which does not exist)")]
+
+
+def test_file_link_loop_is_an_input_error(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "x.txt").symlink_to(root / "y.txt")
+    (root / "y.txt").symlink_to(root / "x.txt")
+    assert sources(root) == [InputError(str(root / "x.txt"), None, "symbolic link loop"),
+                             InputError(str(root / "y.txt"), None, "symbolic link loop")]
+
+
+def test_folder_links_are_followed_but_a_loop_is_reported_once(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write(root / "a" / "one.txt", SHORT.encode())
+    write(tmp_path / "elsewhere" / "two.txt", ARTICLE.encode())
+    (root / "a" / "up").symlink_to(root)
+    (root / "b").symlink_to(tmp_path / "elsewhere")
+    items = sources(root)
+    assert [(i.doc, i.text) if isinstance(i, SourceDoc) else i for i in items] == [
+        ("a/one.txt", SHORT),
+        InputError(str(root / "a" / "up"), None, f"symbolic link loop (leads back to {root.resolve()})"),
+        ("b/two.txt", ARTICLE),
+    ]

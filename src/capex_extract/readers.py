@@ -1,12 +1,15 @@
 """Input side: find the articles under the given paths and decode them.
 
-No extraction happens here. Every input problem (missing path, unreadable file, bytes that
-are not UTF-8, CP932 or EUC-JP, a malformed JSON line) comes out of ``iter_sources`` as an
+No extraction happens here. Every input problem (missing path, unreadable file, broken or
+looping link, bytes that are not UTF-8, CP932 or EUC-JP, an empty or oversized document,
+text with no Japanese, a malformed JSON line) comes out of ``iter_sources`` as an
 ``InputError`` row in the stream instead of an exception, so one bad file never stops a run.
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import hashlib
 import json
 import os
 import re
@@ -31,6 +34,13 @@ _CP932_PLACEHOLDERS = re.compile("[\x80\uf8f0-\uf8f3]")
 _SCORED_CHARS = 10_000
 # Digits not glued to other digits, so that IDs like 120240501 are not read as dates.
 _FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
+# Kana or kanji: a document without any is not Japanese prose, whatever it decodes to.
+_JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d]")
+# The longest article of the seeds is under 0.1 MB; a document twenty times that is a dump,
+# a log or a mistake, and the rules' cost grows faster than its length.
+MAX_DOC_BYTES = 2_000_000
+_CHUNK = 1 << 20
+_SNIFF = 8192
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class SourceDoc:
     url: str | None
     published: dt.date | None
     filename_date: dt.date | None
+    size: int = 0  # bytes of the file, or of the JSON line
+    sha256: str = ""  # of those bytes: what decides whether a document changed
 
 
 class DecodeError(ValueError):
@@ -177,121 +189,215 @@ def parse_published(value: str) -> dt.date:
     return dt.datetime.fromisoformat(text).date()
 
 
+# ---------------------------------------------------------------------------
+# Walking the inputs
+
+
+def iter_sources(paths: list[str], stdin: BinaryIO | None = None,
+                 max_bytes: int = MAX_DOC_BYTES) -> Iterator[SourceDoc | InputError]:
+    """Yield every article under `paths`, in a stable order, and an InputError per problem.
+
+    An input reached twice (`- -`, `dir dir/a.txt`, a link to a file already read) is read
+    once, so every document key stays unique. A document over `max_bytes` is reported, not
+    read: a file, stdin, or one JSON line (a JSON-lines file itself may be any size)."""
+    inputs = _Inputs(max_bytes)
+    for path in paths:
+        if path == STDIN:
+            yield from inputs.stdin(stdin if stdin is not None else sys.stdin.buffer)
+        else:
+            yield from inputs.argument(path)
+
+
 def _os_reason(e: OSError) -> str:
     reason = e.strerror or str(e)
     return reason[:1].lower() + reason[1:]
 
 
-# ---------------------------------------------------------------------------
-# Walking the inputs
+def _stat_reason(path: str, e: OSError) -> str:
+    """Why a path could not be looked at, naming links that go nowhere or round in a circle."""
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        return f"broken symbolic link (to {os.readlink(path)}, which does not exist)"
+    return _os_reason(e)
 
 
-def iter_sources(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[SourceDoc | InputError]:
-    """Yield every article under `paths`, in a stable order, and an InputError per problem.
+def _text_problem(text: str) -> str | None:
+    if not text.strip():
+        return "empty"
+    if not _JAPANESE.search(text):
+        return "no Japanese text (no kana or kanji)"
+    return None
 
-    An input reached twice (`- -`, `dir dir/a.txt`, a link to a file already read) is read
-    once, so every document key stays unique."""
-    seen: set[str] = set()
-    for path in paths:
-        if path == STDIN:
-            if STDIN not in seen:
-                seen.add(STDIN)
-                yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
-            continue
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+class _Inputs:
+    """One run's walk: what has been read already, and the size limit."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.files: set[str] = set()
+        self.dirs: set[str] = set()
+        self.read_stdin = False
+
+    def _too_big(self, what: str) -> str:
+        return f"{what} over the {_megabytes(self.max_bytes)} limit for one document (--max-size)"
+
+    def argument(self, path: str) -> Iterator[SourceDoc | InputError]:
         try:
             mode = os.stat(path).st_mode
         except OSError as e:
-            yield InputError(path, None, _os_reason(e))
-            continue
+            yield InputError(path, None, _stat_reason(path, e))
+            return
         if stat.S_ISDIR(mode):
-            yield from _walk(path, (), seen)
+            yield from self.directory(path, (), ())
         elif stat.S_ISREG(mode):
-            yield from _read_file(path, os.path.basename(path), seen)
+            yield from self.file(path, os.path.basename(path))
         else:
             yield InputError(path, None, "not a regular file or directory")
 
-
-def _load(name: str, read: Callable[[], bytes]) -> tuple[str, str] | InputError:
-    """Read and decode one input; any problem becomes an InputError naming it."""
-    try:
-        data = read()
-    except OSError as e:
-        return InputError(name, None, _os_reason(e))
-    try:
-        return decode_bytes(data)
-    except DecodeError as e:
-        return InputError(name, None, str(e))
-
-
-def _read_stdin(stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
-    loaded = _load(STDIN, stream.read)
-    if isinstance(loaded, InputError):
-        yield loaded
-        return
-    text, encoding = loaded
-    yield SourceDoc(STDIN, STDIN, STDIN, text, encoding, None, None, None, None, None)
-
-
-def _walk(root: str, parts: tuple[str, ...], seen: set[str]) -> Iterator[SourceDoc | InputError]:
-    """Depth-first, entries sorted by name at each level, so the order is the same every run."""
-    directory = os.path.join(root, *parts)
-    try:
-        with os.scandir(directory) as it:
-            entries = sorted(it, key=lambda entry: entry.name)
-    except OSError as e:
-        yield InputError(directory, None, _os_reason(e))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            # Hidden files and folders are editor backups, VCS data and checkpoints.
-            continue
+    def stdin(self, stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
+        if self.read_stdin:
+            return
+        self.read_stdin = True
         try:
-            # Not following directory links avoids cycles; file links are read.
-            is_dir = entry.is_dir(follow_symlinks=False)
-            is_file = not is_dir and entry.is_file()
+            data = stream.read(self.max_bytes + 1)
         except OSError as e:
-            yield InputError(entry.path, None, _os_reason(e))
-            continue
-        if is_dir:
-            yield from _walk(root, (*parts, entry.name), seen)
-        elif is_file and entry.name.lower().endswith(SUFFIXES):
-            yield from _read_file(entry.path, "/".join((*parts, entry.name)), seen)
+            yield InputError(STDIN, None, _os_reason(e))
+            return
+        if len(data) > self.max_bytes:
+            yield InputError(STDIN, None, self._too_big("the input is"))
+            return
+        yield _document(STDIN, STDIN, STDIN, data, None)
+
+    def directory(self, root: str, parts: tuple[str, ...],
+                  ancestors: tuple[str, ...]) -> Iterator[SourceDoc | InputError]:
+        """Depth-first, entries sorted by name at each level, so the order is the same every
+        run. Links to folders are followed, except one leading back into its own path."""
+        directory = os.path.join(root, *parts)
+        real = os.path.realpath(directory)
+        if real in ancestors:
+            yield InputError(directory, None, f"symbolic link loop (leads back to {real})")
+            return
+        if real in self.dirs:
+            return
+        self.dirs.add(real)
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda entry: entry.name)
+        except OSError as e:
+            yield InputError(directory, None, _os_reason(e))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                # Hidden files and folders are editor backups, VCS data and checkpoints.
+                continue
+            ours = entry.name.lower().endswith(SUFFIXES)
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError as e:
+                yield InputError(entry.path, None, _stat_reason(entry.path, e))
+                continue
+            if is_dir:
+                yield from self.directory(root, (*parts, entry.name), (*ancestors, real))
+            elif is_file and ours:
+                yield from self.file(entry.path, "/".join((*parts, entry.name)))
+            elif ours and entry.is_symlink() and not os.path.exists(entry.path):
+                yield InputError(entry.path, None, _stat_reason(entry.path, FileNotFoundError(
+                    errno.ENOENT, "no such file or directory")))
+
+    def file(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
+        real = os.path.realpath(path)
+        if real in self.files:
+            return
+        self.files.add(real)
+        if path.lower().endswith(".jsonl"):
+            yield from self._jsonl(path, doc)
+            return
+        try:
+            with open(path, "rb") as f:
+                size = os.fstat(f.fileno()).st_size
+                if size > self.max_bytes:
+                    yield InputError(path, None, self._too_big(f"the file is {_megabytes(size)},"))
+                    return
+                data = f.read()
+        except OSError as e:
+            yield InputError(path, None, _os_reason(e))
+            return
+        yield _document(doc, doc, path, data, filename_date(path))
+
+    def _jsonl(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
+        """Line by line, each decoded on its own, so a file of any size streams."""
+        keys: set[str] = set()
+        date = filename_date(path)
+        try:
+            with open(path, "rb") as f:
+                head = f.peek(_SNIFF)[:_SNIFF] if hasattr(f, "peek") else b""
+                if b"\x00" in head:
+                    # Binary: one error, not one per "line" of it.
+                    yield InputError(path, None, f"contains a NUL byte at offset {head.index(0)} (binary or UTF-16?)")
+                    return
+                for lineno, raw in _lines(f, self.max_bytes):
+                    if isinstance(raw, int):
+                        yield InputError(path, lineno, self._too_big(f"the line is {_megabytes(raw)},"))
+                    elif raw.strip():
+                        try:
+                            text, encoding = decode_bytes(raw)
+                        except DecodeError as e:
+                            yield InputError(path, lineno, str(e))
+                            continue
+                        digest = hashlib.sha256(raw).hexdigest()
+                        yield from _jsonl_line(path, doc, lineno, text, encoding, date, keys, len(raw), digest)
+        except OSError as e:
+            yield InputError(path, None, _os_reason(e))
 
 
-def _read_file(path: str, doc: str, seen: set[str]) -> Iterator[SourceDoc | InputError]:
-    real = os.path.realpath(path)
-    if real in seen:
-        return
-    seen.add(real)
-    loaded = _load(path, Path(path).read_bytes)
-    if isinstance(loaded, InputError):
-        yield loaded
-        return
-    text, encoding = loaded
-    date = filename_date(path)
-    if path.lower().endswith(".jsonl"):
-        yield from _jsonl_docs(path, doc, text, encoding, date)
-    else:
-        yield SourceDoc(doc, doc, path, text, encoding, None, None, None, None, date)
+def _lines(f: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | int]]:
+    """(line number, the line without its line break), or the line's size in bytes instead
+    when it is over `limit`; such a line is skipped without being held in memory."""
+    lineno = 0
+    while True:
+        raw = f.readline(limit + 1)
+        if not raw:
+            return
+        lineno += 1
+        size = len(raw)
+        while not raw.endswith(b"\n") and size > limit:
+            raw = f.readline(_CHUNK)
+            if not raw:
+                break
+            size += len(raw)
+        if size > limit + 2:  # the line break itself is not counted
+            yield lineno, size
+        else:
+            yield lineno, raw.rstrip(b"\n").removesuffix(b"\r")
+
+
+def _document(doc: str, doc_id: str, path: str, data: bytes,
+              date: dt.date | None) -> SourceDoc | InputError:
+    """A whole file (or stdin) as one document, or the reason it is not one."""
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        return InputError(path, None, str(e))
+    problem = _text_problem(text)
+    if problem:
+        return InputError(path, None, "empty file" if problem == "empty" else problem)
+    return SourceDoc(doc, doc_id, path, text, encoding, None, None, None, None, date,
+                     len(data), hashlib.sha256(data).hexdigest())
 
 
 # ---------------------------------------------------------------------------
 # JSON lines
 
 
-def _jsonl_docs(
-    path: str, doc: str, text: str, encoding: str, date: dt.date | None
-) -> Iterator[SourceDoc | InputError]:
-    keys: set[str] = set()
-    # Split on \n only: U+2028 and friends may stand unescaped inside JSON strings.
-    for lineno, raw in enumerate(text.split("\n"), start=1):
-        if raw.strip():
-            yield from _jsonl_line(path, doc, lineno, raw, encoding, date, keys)
-
-
 def _jsonl_line(
     path: str, doc: str, lineno: int, raw: str, encoding: str, date: dt.date | None,
-    keys: set[str],
+    keys: set[str], size: int, digest: str,
 ) -> Iterator[SourceDoc | InputError]:
     try:
         record = json.loads(raw)
@@ -306,6 +412,10 @@ def _jsonl_line(
     if not isinstance(body, str):
         got = "missing" if body is None else _json_type(body)
         yield InputError(path, lineno, f"field 'text' must be a string ({got})")
+        return
+    problem = _text_problem(body)
+    if problem:
+        yield InputError(path, lineno, "field 'text' is empty" if problem == "empty" else problem)
         return
     # A bad optional field is reported and dropped; the article itself is still read.
     problems: list[str] = []
@@ -322,9 +432,8 @@ def _jsonl_line(
     keys.add(line_doc)
     yield SourceDoc(
         line_doc, doc_id if doc_id is not None else line_doc, path, body, encoding, lineno,
-        title, url, published, date,
+        title, url, published, date, size, digest,
     )
-
 
 def _optional_id(value: Any, problems: list[str]) -> str | None:
     # bool is an int subclass but never a sensible id.

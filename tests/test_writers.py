@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
-from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_tables
+from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_table_files
 
 TRICKY = '同社は「3,000億円」を投じ、\n"次世代"の基盤を整えると述べた。'
 
@@ -42,10 +42,12 @@ ROWS: dict[str, list[typing.Any]] = {
         DateMention("a.txt", "a.txt", 8, 10, "来年", None, None, None, "year", True, "来年に稼働。", "date.rel"),
     ],
     "documents": [
-        Document("a.txt", "a.txt", "in/a.txt", None, None, None, dt.date(2024, 6, 10), 2024,
-                 "filename", "cp932", 120, 120, 2, 2, 2),
-        Document("f.jsonl#b-1", "b-1", "in/f.jsonl", "見出し, \"引用\"", "https://example.com/?a=1,2",
-                 dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 5, 5),
+        Document("a.txt", "a.txt", "in/a.txt", None, None, None, None, dt.date(2024, 6, 10), 2024,
+                 "filename", "cp932", 240, "9f" * 32, 120, 120, 2, 2, 2, "0.1.0+abc", None,
+                 dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
+        Document("f.jsonl#b-1", "b-1", "in/f.jsonl", 2, "見出し, \"引用\"", "https://example.com/?a=1,2",
+                 dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 15, "0a" * 32, 5, 5,
+                 0, 0, 0, "0.1.0+abc", dt.date(2024, 6, 1), dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
     ],
     "errors": [
         InputError("in/bad.txt", None, "not UTF-8, CP932 or EUC-JP (UTF-8: byte 0xe9 at offset 3)"),
@@ -54,7 +56,12 @@ ROWS: dict[str, list[typing.Any]] = {
 }
 
 ARROW_TYPES = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_(),
-               dt.date: pa.date32()}
+               dt.date: pa.date32(), dt.datetime: pa.timestamp("ms", tz="UTC")}
+
+
+def write_tables(directory: Path, tables: dict[str, list[typing.Any]]) -> None:
+    for name, rows in tables.items():
+        write_table_files(directory, name, to_arrow(name, rows))
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -97,12 +104,6 @@ def test_parquet_round_trip(tmp_path: Path, name: str) -> None:
     assert table.to_pylist() == [dataclasses.asdict(r) for r in ROWS[name]]
 
 
-def test_all_tables_at_once_into_a_new_nested_directory(tmp_path: Path) -> None:
-    out = tmp_path / "out" / "run1"
-    write_tables(out, ROWS)
-    assert sorted(os.listdir(out)) == sorted(f"{n}.{ext}" for n in ROWS for ext in ("parquet", "csv"))
-
-
 def test_empty_tables_still_get_schema_and_header(tmp_path: Path) -> None:
     write_tables(tmp_path, {name: [] for name in SCHEMAS})
     for name, schema in SCHEMAS.items():
@@ -111,20 +112,27 @@ def test_empty_tables_still_get_schema_and_header(tmp_path: Path) -> None:
         assert read_csv(tmp_path / f"{name}.csv") == [schema.names]
 
 
-def test_rewriting_replaces_files_and_leaves_no_temporaries(tmp_path: Path) -> None:
-    write_tables(tmp_path, ROWS)
-    write_tables(tmp_path, {"errors": ROWS["errors"][:1]})
-    assert pq.read_table(tmp_path / "errors.parquet").num_rows == 1
-    assert len(read_csv(tmp_path / "errors.csv")) == 2
-    assert pq.read_table(tmp_path / "amounts.parquet").num_rows == 2  # untouched
-    assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]
-
-
-def test_none_in_a_required_column_is_refused_before_any_file_is_written(tmp_path: Path) -> None:
+def test_none_in_a_required_column_is_refused() -> None:
     bad = dataclasses.replace(ROWS["errors"][0], reason=None)
     with pytest.raises(ValueError, match="reason"):
-        write_tables(tmp_path / "out", {"errors": [bad]})
-    assert os.listdir(tmp_path / "out") == []
+        to_arrow("errors", [bad])
+
+
+def test_files_are_never_overwritten_in_place(tmp_path: Path) -> None:
+    write_tables(tmp_path, {"errors": ROWS["errors"]})
+    with pytest.raises(FileExistsError):
+        write_tables(tmp_path, {"errors": ROWS["errors"][:1]})
+
+
+def test_the_bytes_do_not_depend_on_how_the_table_was_assembled(tmp_path: Path) -> None:
+    whole = to_arrow("amounts", ROWS["amounts"])
+    pieces = pa.concat_tables([to_arrow("amounts", ROWS["amounts"][:1]), to_arrow("amounts", ROWS["amounts"][1:])])
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write_table_files(tmp_path / "a", "amounts", whole)
+    write_table_files(tmp_path / "b", "amounts", pieces)
+    for ext in ("parquet", "csv"):
+        assert (tmp_path / "a" / f"amounts.{ext}").read_bytes() == (tmp_path / "b" / f"amounts.{ext}").read_bytes()
 
 
 def test_wrong_row_type_or_table_name_is_refused() -> None:
@@ -173,13 +181,13 @@ def test_csv_cells(tmp_path: Path) -> None:
 def test_write_csv_to_a_stream_matches_the_file(tmp_path: Path) -> None:
     write_tables(tmp_path, {"gpu_counts": ROWS["gpu_counts"]})
     stream = io.StringIO(newline="")
-    write_csv(stream, "gpu_counts", ROWS["gpu_counts"])
+    write_csv(stream, to_arrow("gpu_counts", ROWS["gpu_counts"]))
     assert stream.getvalue() == (tmp_path / "gpu_counts.csv").read_bytes().decode("utf-8")
 
 
 def test_write_csv_empty_table_is_header_only() -> None:
     stream = io.StringIO(newline="")
-    write_csv(stream, "errors", [])
+    write_csv(stream, to_arrow("errors", []))
     assert stream.getvalue() == "path,line,reason\r\n"
 
 

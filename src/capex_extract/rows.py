@@ -69,6 +69,7 @@ class Document:
     doc: str
     doc_id: str
     path: str
+    line: int | None
     title: str | None
     url: str | None
     published: dt.date | None
@@ -76,11 +77,16 @@ class Document:
     reference_year: int | None
     reference_source: str
     encoding: str
+    size: int
+    sha256: str
     n_chars: int
     body_end: int
-    n_amounts: int = 0
-    n_gpu_counts: int = 0
-    n_dates: int = 0
+    n_amounts: int
+    n_gpu_counts: int
+    n_dates: int
+    extractor: str
+    reference_option: dt.date | None
+    extracted_at: dt.datetime
 
 
 @dataclass

@@ -1,20 +1,17 @@
 """Output side: the Arrow schemas of the tables and their Parquet and CSV files.
 
 Schemas are written out rather than inferred, so an empty table or a column that happens to
-be all None still gets the right types. Each file is written under a temporary name in the
-output directory and renamed into place, so a reader never sees half a file.
+be all None still gets the right types. Where the files go, and how they replace the
+previous ones all together, is ``store.py``'s business.
 """
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import os
-import secrets
-from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -86,6 +83,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("doc", pa.string()),
         _required("doc_id", pa.string()),
         _required("path", pa.string()),
+        _optional("line", pa.int64()),
         _optional("title", pa.string()),
         _optional("url", pa.string()),
         _optional("published", pa.date32()),
@@ -93,11 +91,16 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("reference_year", pa.int64()),
         _required("reference_source", pa.string()),
         _required("encoding", pa.string()),
+        _required("size", pa.int64()),
+        _required("sha256", pa.string()),
         _required("n_chars", pa.int64()),
         _required("body_end", pa.int64()),
         _required("n_amounts", pa.int64()),
         _required("n_gpu_counts", pa.int64()),
         _required("n_dates", pa.int64()),
+        _required("extractor", pa.string()),
+        _optional("reference_option", pa.date32()),
+        _required("extracted_at", pa.timestamp("ms", tz="UTC")),
     ]),
     "errors": pa.schema([
         _required("path", pa.string()),
@@ -167,40 +170,33 @@ def _plain_float(value: float) -> str:
     return format(Decimal(text), "f") if "e" in text else text
 
 
-def write_csv(stream: TextIO, name: str, rows: list[Any]) -> None:
+def write_csv(stream: TextIO, table: pa.Table) -> None:
     """Write one table as CSV (header first, RFC 4180 quoting) to an open text stream."""
-    schema = _check_rows(name, rows)
     writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(schema.names)
-    for row in rows:
-        writer.writerow([csv_cell(getattr(row, column)) for column in schema.names])
+    writer.writerow(table.schema.names)
+    for batch in table.to_batches():
+        for row in batch.to_pylist():
+            writer.writerow([csv_cell(value) for value in row.values()])
 
 
 # ---------------------------------------------------------------------------
 # Files
 
 
-def write_tables(out_dir: Path, tables: dict[str, list[Any]]) -> None:
-    """Write `<name>.parquet` and `<name>.csv` for each table into `out_dir`."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
-        table = to_arrow(name, rows)
-        _write_atomically(out_dir / f"{name}.parquet", "xb", partial(pq.write_table, table))
-        _write_atomically(out_dir / f"{name}.csv", "x", partial(write_csv, name=name, rows=rows))
+def write_table_files(directory: Path, name: str, table: pa.Table) -> None:
+    """`<name>.parquet` and `<name>.csv` in `directory`, each on disk before this returns.
+
+    One chunk per column first, so that the bytes depend on the rows alone and not on how
+    a run happened to assemble them."""
+    table = table.combine_chunks()
+    with open(Path(directory) / f"{name}.parquet", "xb") as f:
+        pq.write_table(table, f)
+        _sync(f)
+    with open(Path(directory) / f"{name}.csv", "x", encoding="utf-8", newline="") as f:
+        write_csv(f, table)
+        _sync(f)
 
 
-def _write_atomically(target: Path, mode: str, write: Callable[[IO[Any]], None]) -> None:
-    # Same directory, so the rename stays on one file system; opened with "x" rather than
-    # through tempfile, so the final file gets the usual umask permissions instead of 0600.
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    options: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-    try:
-        with open(temporary, mode, **options) as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def _sync(f: Any) -> None:
+    f.flush()
+    os.fsync(f.fileno())

@@ -1,0 +1,140 @@
+"""The output folder: one run at a time, and all tables replaced together or not at all.
+
+Inside OUT, beside the tables:
+
+- ``.capex.lock`` is held (``flock``) by the run working on OUT; the kernel releases it when
+  that process ends, however it ends, so a killed run never leaves a stale lock.
+- ``.capex-staging-*`` holds a run's new tables while they are written. A run killed here
+  leaves the previous tables untouched; the next run deletes the leftovers.
+- ``.capex-commit`` is a staging folder whose tables are all on disk. Renaming it to that
+  name is the commit point: from then on its files are moved into OUT, the documents table
+  last, and a run killed during the moves has them finished by the next one, before it
+  reads anything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .writers import SCHEMAS, write_table_files
+
+LOCK = ".capex.lock"
+COMMIT = ".capex-commit"
+STAGING = ".capex-staging-"
+_POLL_SECONDS = 0.1
+
+
+class Busy(Exception):
+    """Another run holds OUT's lock; the message says which, when known."""
+
+
+class Unreadable(Exception):
+    """The tables in OUT cannot serve as the previous state; the message says why."""
+
+
+@contextmanager
+def locked(out: Path, timeout: float, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold OUT's lock (waiting up to `timeout` seconds, after telling `waiting` who holds
+    it), with any interrupted publish of an earlier run finished first."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy(_holder(fd)) from None
+                if waiting is not None:
+                    waiting(_holder(fd))
+                    waiting = None
+                time.sleep(_POLL_SECONDS)
+        started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {started}\n".encode(), 0)
+        recover(out)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> str:
+    who = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    return f"another capex run holds {LOCK} ({who})" if who else f"another capex run holds {LOCK}"
+
+
+def recover(out: Path) -> None:
+    """Finish a publish that was committed but interrupted; drop uncommitted staging."""
+    if (out / COMMIT).is_dir():
+        _move_into_place(out / COMMIT, out)
+    for leftover in out.glob(STAGING + "*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def publish(out: Path, tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None = None) -> bool:
+    """Replace the tables in OUT with `tables`, all together, unless they equal `previous`
+    (what OUT holds); return whether anything was written. The caller holds the lock."""
+    if previous is not None and previous.keys() == tables.keys() and all(
+            tables[name].equals(previous[name]) for name in tables):
+        return False
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    try:
+        for name, table in tables.items():
+            write_table_files(staging, name, table)
+        _sync_dir(staging)
+        os.rename(staging, out / COMMIT)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _sync_dir(out)
+    _move_into_place(out / COMMIT, out)
+    return True
+
+
+def _move_into_place(commit: Path, out: Path) -> None:
+    # The documents table goes last: until it has moved, the previous one still describes
+    # what the next run must re-extract, so even a reader of a half-moved folder errs safe.
+    for name in sorted(os.listdir(commit), key=lambda n: (n.startswith("documents."), n)):
+        os.replace(commit / name, out / name)
+    _sync_dir(out)
+    commit.rmdir()
+
+
+def _sync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_previous(out: Path) -> dict[str, pa.Table] | None:
+    """The tables a previous run left in OUT, or None when there are none.
+
+    Raises Unreadable when some are there but cannot be used: a file missing, damaged or
+    of another schema."""
+    if not (out / "documents.parquet").exists():
+        return None
+    tables = {}
+    for name, schema in SCHEMAS.items():
+        path = out / f"{name}.parquet"
+        try:
+            table = pq.ParquetFile(path).read()
+        except (OSError, pa.ArrowException) as e:
+            raise Unreadable(f"{path.name}: {e}") from None
+        if not table.schema.equals(schema):
+            raise Unreadable(f"{path.name} has the columns of another version")
+        tables[name] = table
+    return tables

@@ -1,0 +1,179 @@
+"""A run over many documents: which to extract, which rows to keep from the previous run,
+and the tables that result.
+
+A document is extracted again only when its bytes, its place, the extractor or the
+reference-date option changed; otherwise its previous rows are carried over as they were.
+Rows are ordered by the documents' order in this run's walk, so an incremental run writes
+the same fact tables, byte for byte, as a full one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import __version__
+from .lexicon import DATA_DIR
+from .readers import SourceDoc
+from .rows import Document, Extraction, InputError
+from .writers import to_arrow
+
+FACT_TABLES = ("amounts", "gpu_counts", "dates")
+_DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """The package version and a digest of everything that decides the rows: the code, the
+    rule files and the tokenizer's versions. Any change to them re-extracts every document."""
+    digest = hashlib.sha256()
+    files = sorted(Path(__file__).parent.glob("*.py")) + sorted(DATA_DIR.glob("*.csv"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("sudachipy", "sudachidict_core"):
+        try:
+            digest.update(f"{dist}={version(dist)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{dist}=?\0".encode())
+    return f"{__version__}+{digest.hexdigest()[:12]}"
+
+
+def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
+                     extractor: str) -> tuple[Extraction, Document]:
+    """The rows of one document and its row in the documents table."""
+    # Imported here: the rules and the tokenizer cost a run that finds nothing changed
+    # more than all its other work.
+    from .pipeline import extract
+
+    rows = extract(src.text, src.doc, src.doc_id, src.published, option, src.filename_date)
+    return rows, Document(
+        src.doc, src.doc_id, src.path, src.line, src.title, src.url, src.published, rows.reference_date,
+        rows.reference_year, rows.reference_source, src.encoding, src.size, src.sha256, len(src.text),
+        rows.body_end, len(rows.amounts), len(rows.gpu_counts), len(rows.dates), extractor, option,
+        extracted_at)
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.removed} removed, {self.failed} failed")
+
+
+@dataclass
+class Run:
+    """What one run has seen so far, in walk order, against the previous run's tables."""
+
+    previous: dict[str, pa.Table] | None
+    option: dt.date | None
+    extracted_at: dt.datetime
+    keep_removed: bool = False
+    extractor: str = field(default_factory=extractor_version)
+    counts: Counts = field(default_factory=Counts)
+    errors: list[InputError] = field(default_factory=list)
+    _rows: dict[str, list] = field(default_factory=lambda: {t: [] for t in (*FACT_TABLES, "documents")})
+    _order: list[tuple[str, bool]] = field(default_factory=list)  # (doc, is a fallback)
+    _fresh_lines: set[tuple[str, int | None]] = field(default_factory=set)
+    gone: list[str] = field(default_factory=list)  # documents of the previous run not found, once tables() ran
+
+    def __post_init__(self) -> None:
+        # Only the columns that decide; converting time stamps to Python is slow.
+        documents = self.previous["documents"].select(list(_DECIDING)).to_pylist() if self.previous else []
+        self._before: dict[str, dict] = {d["doc"]: d for d in documents}
+
+    def status(self, src: SourceDoc) -> str:
+        """`new`, `changed` or `unchanged` (its previous rows are still right)."""
+        before = self._before.get(src.doc)
+        if before is None:
+            return "new"
+        same = (before["sha256"] == src.sha256 and before["path"] == src.path and before["line"] == src.line
+                and before["extractor"] == self.extractor and before["reference_option"] == self.option)
+        return "unchanged" if same else "changed"
+
+    def keep(self, src: SourceDoc) -> None:
+        self.counts.unchanged += 1
+        self._seen(src, fallback=False)
+
+    def add(self, src: SourceDoc, rows: Extraction, document: Document, status: str) -> None:
+        setattr(self.counts, status, getattr(self.counts, status) + 1)
+        self._rows["amounts"] += rows.amounts
+        self._rows["gpu_counts"] += rows.gpu_counts
+        self._rows["dates"] += rows.dates
+        self._rows["documents"].append(document)
+        self._seen(src, fallback=False)
+
+    def extract(self, src: SourceDoc) -> str:
+        """Extract `src` unless its previous rows still hold; return its status."""
+        status = self.status(src)
+        if status == "unchanged":
+            self.keep(src)
+        else:
+            rows, document = extract_document(src, self.option, self.extracted_at, self.extractor)
+            self.add(src, rows, document, status)
+        return status
+
+    def fail(self, error: InputError) -> None:
+        """Record a failed input. Documents it held last time keep their rows: a file that
+        cannot be read today is not a file that was deleted."""
+        self.counts.failed += 1
+        self.errors.append(error)
+        for doc, before in self._before.items():
+            if _held_by(error, before["path"], before["line"]):
+                self._order.append((doc, True))
+
+    def _seen(self, src: SourceDoc, fallback: bool) -> None:
+        self._order.append((src.doc, fallback))
+        self._fresh_lines.add((src.path, src.line))
+
+    def tables(self) -> dict[str, pa.Table]:
+        """The tables to publish: this run's rows and the carried-over ones, in walk order."""
+        present = {doc for doc, fallback in self._order if not fallback}
+        order: list[str] = []
+        listed: set[str] = set()
+        for doc, fallback in self._order:
+            before = self._before.get(doc)
+            if doc in listed or (fallback and (doc in present or (before["path"], before["line"]) in self._fresh_lines)):
+                continue
+            order.append(doc)
+            listed.add(doc)
+        self.gone = [doc for doc in self._before if doc not in listed]
+        if self.keep_removed:
+            order += self.gone
+        else:
+            self.counts.removed = len(self.gone)
+        if self.previous is not None and not self._rows["documents"] and order == list(self._before) and (
+                self.previous["errors"].to_pylist() == [asdict(e) for e in self.errors]):
+            # Nothing changed: the previous tables as they are (building even empty Arrow
+            # arrays would import pandas, a third of such a run's time).
+            return dict(self.previous)
+        fresh = {d.doc for d in self._rows["documents"]}
+        carried = pa.array(sorted(set(order) - fresh), pa.string())
+        ranks = pa.array(order, pa.string())
+        tables = {}
+        for name in (*FACT_TABLES, "documents"):
+            parts = [to_arrow(name, self._rows[name])]
+            if self.previous is not None:
+                old = self.previous[name]
+                parts.insert(0, old.filter(pc.is_in(old["doc"], value_set=carried)))
+            table = pa.concat_tables(parts)
+            tables[name] = table.take(pc.sort_indices(pc.index_in(table["doc"], value_set=ranks)))
+        tables["errors"] = to_arrow("errors", self.errors)
+        return tables
+
+
+def _held_by(error: InputError, path: str, line: int | None) -> bool:
+    if error.line is not None:
+        return path == error.path and line == error.line
+    return path == error.path or path.startswith(error.path.rstrip("/") + "/")

@@ -1,7 +1,7 @@
-"""The ``capex`` command line: a thin layer over readers → pipeline → writers.
+"""The ``capex`` command line: a thin layer over readers → corpus → store and writers.
 
 Data goes to stdout only when asked (``--stdout TABLE``); progress, problems and the
-summary go to stderr, and progress and summary stay quiet when stderr is not a terminal.
+summary go to stderr (``messages.py``).
 """
 from __future__ import annotations
 
@@ -9,21 +9,23 @@ import datetime as dt
 import io
 import os
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
+from typing import TextIO
 
+import pyarrow as pa
 import typer
-from rich.console import Console
 
-from . import __version__
-from .pipeline import extract
-from .readers import iter_sources
-from .rows import Document, InputError
-from .writers import write_csv, write_tables
+from . import __version__, store
+from .corpus import Run
+from .messages import Messages
+from .readers import MAX_DOC_BYTES, iter_sources
+from .rows import InputError
+from .writers import write_csv
 
-# Exit status: 0 all inputs extracted, 1 some input failed (or the tables could not be
-# written), 2 usage error.
-EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+# Exit status, as documented in the README.
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Extract AI-infrastructure amounts, GPU counts and dates from Japanese news.")
@@ -37,12 +39,12 @@ class Table(str, Enum):
     errors = "errors"
 
 
-def _write_stdout(name: str, rows: list) -> None:
+def _write_stdout(table: pa.Table) -> None:
     """The table as UTF-8 CSV whatever the locale, as the files are. A reader that stops
     early (`| head`) is normal use, not an error."""
     stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
-        write_csv(stdout, name, rows)
+        write_csv(stdout, table)
     except BrokenPipeError:
         # Python would report the closed pipe again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -72,17 +74,38 @@ def _parse_date(value: str | None) -> dt.date | None:
                                  param_hint="--reference-date") from None
 
 
+def _open_log(path: Path | None) -> TextIO | None:
+    if path is None:
+        return None
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as e:
+        raise typer.BadParameter(f"{path}: {e.strerror or e}", param_hint="--log-file") from None
+
+
 @app.command("extract")
 def extract_command(
     paths: list[str] = typer.Argument(..., metavar="PATH",
                                       help="Files or directories (.txt, .md, .jsonl); - reads stdin."),
-    out: Path | None = typer.Option(None, "--out", "-o", metavar="FOLDER", help="Folder for the Parquet and CSV tables."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", metavar="FOLDER",
+        help="Folder for the Parquet and CSV tables; tables already there are updated incrementally."),
     stdout_table: Table | None = typer.Option(None, "--stdout", help="Also write this table as CSV to stdout."),
     reference_date: str | None = typer.Option(
         None, "--reference-date", metavar="YYYY-MM-DD",
         help="Date used to resolve 今年 or 3月7日 when a document has no date."),
+    full_refresh: bool = typer.Option(False, "--full-refresh", help="Extract every document again, ignoring OUT's tables."),
+    keep_removed: bool = typer.Option(False, "--keep-removed", help="Keep the rows of documents no longer found."),
+    lock_timeout: float = typer.Option(60.0, "--lock-timeout", metavar="SECONDS", min=0,
+                                       help="How long to wait for another run on the same OUT."),
+    max_size: float = typer.Option(MAX_DOC_BYTES / 1e6, "--max-size", metavar="MB", min=0.001,
+                                   help="Largest document read (a file, or one JSON line)."),
     summary: bool | None = typer.Option(
         None, "--summary/--no-summary", help="Print the summary on stderr (default: only on a terminal)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Errors only on stderr."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="A line per document on stderr, and the summary."),
+    log_file: Path | None = typer.Option(None, "--log-file", metavar="FILE",
+                                         help="Append errors and the summary, time-stamped, to FILE."),
 ) -> None:
     """Extract amounts, GPU counts and dates from Japanese articles into tables."""
     if out is None and stdout_table is None:
@@ -91,40 +114,57 @@ def extract_command(
         # Checked before the work, not after it: the tables need a folder.
         typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
-    option_date = _parse_date(reference_date)
-    # soft_wrap: one message stays one line in a log, however long its path.
-    err = Console(stderr=True, soft_wrap=True)
-    chatty = err.is_terminal
-    show_summary = chatty if summary is None else summary
-    tables: dict[str, list] = {t.value: [] for t in Table}
-    failed = 0
-    for src in iter_sources(paths, stdin=sys.stdin.buffer):
-        if isinstance(src, InputError):
-            failed += 1
-            tables["errors"].append(src)
-            where = f"{src.path}:{src.line}" if src.line else src.path
-            err.print(f"[red]error[/red] {where}: {src.reason}", highlight=False)
-            continue
-        rows = extract(src.text, src.doc, src.doc_id, src.published, option_date, src.filename_date)
-        tables["amounts"] += rows.amounts
-        tables["gpu_counts"] += rows.gpu_counts
-        tables["dates"] += rows.dates
-        tables["documents"].append(Document(
-            src.doc, src.doc_id, src.path, src.title, src.url, src.published, rows.reference_date,
-            rows.reference_year, rows.reference_source, src.encoding, len(src.text), rows.body_end,
-            len(rows.amounts), len(rows.gpu_counts), len(rows.dates)))
-        if chatty:
-            err.print(f"[dim]{src.doc}[/dim]", highlight=False)
-    if out is not None:
-        try:
-            write_tables(out, tables)
-        except OSError as e:
-            err.print(f"[red]error[/red] --out {out}: {e.strerror or e}", highlight=False)
-            raise typer.Exit(EXIT_INPUT_FAILED) from None
+    option = _parse_date(reference_date)
+    log = _open_log(log_file)
+    messages = Messages(quiet, verbose, summary, log)
+    try:
+        code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
+                        int(max_size * 1e6), messages)
+    finally:
+        if log is not None:
+            log.close()
+    raise typer.Exit(code)
+
+
+def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, option: dt.date | None,
+             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int,
+             messages: Messages) -> int:
+    try:
+        lock = nullcontext() if out is None else store.locked(
+            out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
+        with lock:
+            previous = None
+            if out is not None and not full_refresh:
+                try:
+                    previous = store.read_previous(out)
+                except store.Unreadable as e:
+                    messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
+            now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            run = Run(previous, option, now, keep_removed)
+            with messages.progress() as done:
+                for src in iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes):
+                    if isinstance(src, InputError):
+                        run.fail(src)
+                        messages.error(f"{src.path}:{src.line}" if src.line else src.path, src.reason)
+                    else:
+                        messages.document(src.doc, run.extract(src))
+                        done(src.doc)
+            tables = run.tables()
+            for doc in run.gone:
+                messages.document(doc, "kept" if keep_removed else "removed")
+            if out is not None:
+                try:
+                    store.publish(out, tables, previous)
+                except OSError as e:
+                    messages.error(f"--out {out}", f"{e.strerror or e}; the previous tables are unchanged")
+                    return EXIT_NOT_WRITTEN
+    except store.Busy as e:
+        messages.error(f"--out {out}", f"{e}; gave up after {lock_timeout:g} s (--lock-timeout)")
+        return EXIT_LOCKED
     if stdout_table is not None:
-        _write_stdout(stdout_table.value, tables[stdout_table.value])
-    if show_summary:
-        err.print(f"{len(tables['documents'])} documents, {len(tables['amounts'])} amounts, "
-                  f"{len(tables['gpu_counts'])} GPU counts, {len(tables['dates'])} dates, {failed} failed"
-                  + (f" → {out}" if out else ""))
-    raise typer.Exit(EXIT_INPUT_FAILED if failed else EXIT_OK)
+        _write_stdout(tables[stdout_table.value])
+    messages.summary(
+        f"{tables['documents'].num_rows} documents ({run.counts}), {tables['amounts'].num_rows} amounts, "
+        f"{tables['gpu_counts'].num_rows} GPU counts, {tables['dates'].num_rows} dates"
+        + (f" → {out}" if out else ""))
+    return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK

@@ -1,0 +1,70 @@
+"""Where a run's messages go: stderr for a person at a terminal, a log file for cron.
+
+Errors always reach stderr. The summary does on a terminal (or with ``--summary``), a line
+per document with ``--verbose``, and nothing but errors with ``--quiet``. A progress spinner
+shows only on a terminal. ``--log-file`` gets errors, warnings and the summary (and the
+document lines with ``--verbose``), each with a UTC time stamp, whatever stderr is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+
+class Messages:
+    def __init__(self, quiet: bool = False, verbose: bool = False, summary: bool | None = None,
+                 log: TextIO | None = None) -> None:
+        # soft_wrap: one message stays one line in a log, however long its path.
+        self.console = Console(stderr=True, soft_wrap=True, highlight=False)
+        self.terminal = self.console.is_terminal
+        self.quiet = quiet
+        self.verbose = verbose and not quiet
+        self.show_summary = summary if summary is not None else (not quiet and (verbose or self.terminal))
+        self.log = log
+
+    def _log(self, level: str, text: str) -> None:
+        if self.log is not None:
+            stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self.log.write(f"{stamp} {level} {text}\n")
+            self.log.flush()
+
+    def error(self, where: str, reason: str) -> None:
+        self.console.print(f"[red]error[/red] {escape(where)}: {escape(reason)}")
+        self._log("error", f"{where}: {reason}")
+
+    def warning(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(f"[yellow]warning[/yellow] {escape(text)}")
+        self._log("warning", text)
+
+    def info(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(escape(text))
+        self._log("info", text)
+
+    def document(self, doc: str, status: str) -> None:
+        if self.verbose:
+            self.console.print(f"{status:<9} {escape(doc)}")
+            self._log("info", f"{status} {doc}")
+
+    def summary(self, text: str) -> None:
+        if self.show_summary:
+            self.console.print(escape(text))
+        self._log("info", text)
+
+    @contextmanager
+    def progress(self) -> Iterator[Callable[[str], None]]:
+        """A callable to report each document done; a spinner only on a terminal."""
+        if not self.terminal or self.quiet or self.verbose:
+            yield lambda doc: None
+            return
+        columns = (SpinnerColumn(), TextColumn("{task.completed} documents"), TextColumn("[dim]{task.description}"))
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            task = bar.add_task("", total=None)
+            yield lambda doc: bar.update(task, advance=1, description=escape(doc))

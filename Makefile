@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test install clean bench-refresh
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# A first and a second run over 1,000 unchanged documents (the nightly refresh).
+bench-refresh: $(STAMP)
+	$(PY) bench/refresh.py
 
 clean:
 	rm -rf $(VENV) out

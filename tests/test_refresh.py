@@ -434,3 +434,26 @@ def test_an_unwritable_log_file_is_a_usage_error_before_any_work(corpus: Path, t
                  cwd=tmp_path)
     assert proc.returncode == 2 and "--log-file" in err(proc)
     assert not (tmp_path / "out").exists()
+
+
+def test_on_a_terminal_the_summary_shows_and_the_spinner_is_cleared(corpus: Path, tmp_path: Path):
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(CAPEX), "extract", str(corpus), "-o", str(tmp_path / "out")], cwd=tmp_path,
+                            env=_env(TERM="xterm"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=60) == 0
+    os.close(leader)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "12 documents (12 new, 0 changed, 0 unchanged, 0 removed, 0 failed)" in screen

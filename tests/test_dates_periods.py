@@ -219,3 +219,16 @@ def test_fiscal_span_of_ranges_and_unknown_labels():
     assert fiscal_span("FY2025-Q1/FY2025-Q3", april) == (D(2025, 4, 1), D(2025, 12, 31))
     assert fiscal_span("FY2025/FY2027", april) == (D(2025, 4, 1), D(2028, 3, 31))
     assert fiscal_span("2025-Q1", april) is None
+
+
+def test_numeric_dates_with_a_two_digit_year():
+    assert spans("新料金は25/3/7に発表された。") == [("25/3/7", "2025-03-07")]
+    assert spans("契約日は05/05/89とある。") == [("05/05/89", "1989-05-05")]
+    # Dashes stay out (an address such as 3-7-27), and so does a ratio that is no date.
+    assert dates("所在地は港区3-7-27です。") == []
+    assert dates("配分は12/25/30だった。") == []
+
+
+def test_that_weekend_is_a_weekend_not_that_week():
+    m = one("その週末に工場を視察した。")
+    assert (m.start_date, m.end_date) == (D(2025, 5, 24), D(2025, 5, 25))

@@ -161,8 +161,9 @@ _BARE_QUARTER = re.compile(
 _BARE_FISCAL_QUARTER = re.compile(
     rf"(?<![0-9A-Za-z])(?P<q2>[1-4])Q(?![A-Za-z0-9])"
     rf"|(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}四半期(?P<cum>{_SP}(?:{alternation(_CUMULATIVE)}))")
-# 同日, 同月, 同期, 通期: the period of a date written before; 同期 that synchronises is no date.
-_SAME_AS_HEAD = re.compile(rf"(?P<w>{alternation(_SAME_AS)})(?!比|する|し|させ|され|化|型|的|入社|生)")
+# 同日, 同月, 同期: the period of a date written before; 同期 that synchronises is no date, and
+# その週末 is a weekend.
+_SAME_AS_HEAD = re.compile(rf"(?P<w>{alternation(_SAME_AS)})(?!比|する|し|させ|され|化|型|的|入社|生|末)")
 _REST_OF_HEAD = re.compile(
     rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同先])(?P<w>{alternation(_REST_OF)})(?:の日|の期間)?")
 _NAMED_DAY_HEAD = re.compile(rf"(?P<w>{alternation(_NAMED_DAY)})")
@@ -189,6 +190,10 @@ _YMD_NUM = re.compile(
     r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[./-][0-9])")
 _DMY_NUM = re.compile(
     r"(?<![0-9./-])(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[12][0-9]{3})(?![0-9])")
+# 25/3/7 and 21/04/16: a two-digit year first, as Japanese writes dates; 05/05/89 only when
+# the last part cannot be a day. Dashes are left out: 3-7-27 is far more often an address.
+_YMD_SHORT = re.compile(
+    r"(?<![0-9./-])(?P<a>[0-9]{2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{1,2})(?![0-9]|[./-][0-9])")
 _YM_NUM = re.compile(r"(?<![0-9./-])(?P<y>[12][0-9]{3})/(?P<m>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9])")
 # A bare 3/7 is also a fraction: only take it before a particle that dates take.
 _MD_NUM = re.compile(
@@ -844,6 +849,10 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
         # Slashes are month first (02/22/2016), dots and dashes day first (21-04-2016).
         month_first = (h["sep"] == "/" and a <= 12) or b > 12
         add(h, int(h["y"]), a if month_first else b, b if month_first else a)
+    for h in _YMD_SHORT.finditer(text):
+        a, b, c = int(h["a"]), int(h["b"]), int(h["c"])
+        yy, m, d = (c, a, b) if c > 31 else (a, b, c)
+        add(h, yy + (1900 if yy >= 50 else 2000), m, d)
     for h in _YM_NUM.finditer(text):
         y, m = int(h["y"]), int(h["m"])
         out.append(_Cand(DateMatch(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",

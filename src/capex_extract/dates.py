@@ -8,8 +8,12 @@
 Resolution looks back, as news reports do: a date without a year goes in the reference's
 year unless that puts it more than about six months after the reference, then in the year
 before; a bare day of the month (27日) is the last such day on or before the reference.
-Fiscal periods (2025年度, a results quarter) get a label but no calendar dates, since the
-company's fiscal calendar is unknown. Durations (3年間, 2か月, 数年) are not dates.
+Fiscal periods (2025年度, FY25, a results quarter, 第3四半期累計) get a label but no calendar
+dates unless the text names the closing month (2026年3月期): the company's calendar is
+applied later, to amounts whose owner is known (``fiscal``). Era years (令和7年, R7年度)
+become Gregorian. Words that lean on another date (同日, 同期, 前年, a bare 3Q) take the date
+written before them in the sentence, else the reference. Durations (3年間, 2か月, 数年) are
+not dates.
 
 The word lists (relative words, halves, seasons, parts of months, years and weeks) are in
 ``data/date_words.csv``.

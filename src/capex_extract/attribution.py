@@ -423,7 +423,9 @@ class Attributor:
                     break
             else:
                 out.append(None)
-        return out
+        # 「2025年から2028年までに5兆円」: a figure dated by one end of a span of written years
+        # belongs to the whole span.
+        return [d.whole or d if d else None for d in out]
 
 
 def _inside_other_parens(text: str, d: DateMatch, q: Quantity) -> bool:

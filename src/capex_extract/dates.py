@@ -8,8 +8,12 @@
 Resolution looks back, as news reports do: a date without a year goes in the reference's
 year unless that puts it more than about six months after the reference, then in the year
 before; a bare day of the month (27日) is the last such day on or before the reference.
-Fiscal periods (2025年度, a results quarter) get a label but no calendar dates, since the
-company's fiscal calendar is unknown. Durations (3年間, 2か月, 数年) are not dates.
+Fiscal periods (2025年度, FY25, a results quarter, 第3四半期累計) get a label but no calendar
+dates unless the text names the closing month (2026年3月期): the company's calendar is
+applied later, to amounts whose owner is known (``fiscal``). Era years (令和7年, R7年度)
+become Gregorian. Words that lean on another date (同日, 同期, 前年, a bare 3Q) take the date
+written before them in the sentence, else the reference. Durations (3年間, 2か月, 数年) are
+not dates.
 
 The word lists (relative words, halves, seasons, parts of months, years and weeks) are in
 ``data/date_words.csv``.
@@ -20,6 +24,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,6 +51,8 @@ class DateMatch:
     relative: bool
     explicit_year: int | None
     rule: str
+    # 2025年から2028年まで stays two rows; each end keeps the whole span for the figures it dates.
+    whole: DateMatch | None = None
 
 
 def _load_words(path: Path) -> dict[str, dict[str, tuple[str, str]]]:
@@ -76,7 +83,7 @@ _REL_SEASON = {w: (int(a), b) for w, (a, b) in _WORDS["relative_season"].items()
 _HALF = _ints("half")
 _SEASON = _pairs("season")
 _MONTH_PART = _pairs("month_part")
-_YEAR_PART = _ints("year_part")
+_YEAR_PART = {w: (int(a), int(b or a)) for w, (a, b) in _WORDS["year_part"].items()}
 _WEEK_PART = _pairs("week_part")
 _WEEKDAY = _ints("weekday")
 _ANCHOR_PAST = set(_WORDS["anchor_past"])
@@ -85,8 +92,14 @@ _EARNINGS = list(_WORDS["earnings"])
 _ANAPHORIC = sorted(_WORDS["anaphoric"], key=len, reverse=True)
 _FORECAST = list(_WORDS["forecast"])
 
+_NAMED_DAY = _pairs("named_day")
+_SAME_AS = {w: (a, int(b)) for w, (a, b) in _WORDS["same_as"].items()}
+_REST_OF = {w: a for w, (a, _) in _WORDS["rest_of"].items()}
+_CUMULATIVE = list(_WORDS["cumulative"])
+
 _SEASON_CODE = {"春": "SP", "夏": "SU", "秋": "FA", "冬": "WI"}
-_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+_ERA_BASE = _ints("era")
+_ERA_INITIAL = {b: int(a) for a, b in _WORDS["era"].values()}
 
 
 # --- regex building blocks -------------------------------------------------------------
@@ -113,10 +126,14 @@ _YY = ("".join(f"(?<!{re.escape(w)})" for w in _WORDS["span_before"]) +
        rf"|(?<=から)(?P<yy2>[1-3][0-9])(?={_SP}年(?:度)?(?:に|には|まで))")
 _YEAR_HEAD = re.compile(
     rf"{_NB}(?:(?P<era>{alternation(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|[{_KD}十]{{1,3}}|元)"
+    # R7年度, H31年: an era by its initial, as forms and IR tables write it
+    rf"|(?<![A-Za-z])(?P<era_i>[{''.join(_ERA_INITIAL)}])(?P<ein>[0-9]{{1,2}})"
     rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})"
     rf"|{_YY}){_SP}年"
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
     rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}会計年度"
+    # FY2025, FY25: fiscal years as English-style IR writes them
+    rf"|(?<![A-Za-z])FY{_SP}(?P<fy_ab>[12][0-9]{{3}}|[0-9]{{2}})(?![0-9])"
     rf"|(?P<rel>{alternation([*_REL_YEAR, *_REL_FY])})(?!比|同期|度比)")
 _MONTH_HEAD = re.compile(
     rf"(?P<rel>{alternation(_REL_MONTH)})|{_NB}(?<![かヶカケヵ箇])(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
@@ -136,13 +153,28 @@ _REL_DAY_HEAD = re.compile(rf"(?P<w>{alternation(_REL_DAY)})(?!比|付|中)")
 _REL_QUARTER_HEAD = re.compile(rf"(?P<w>{alternation(_REL_QUARTER)})")
 _REL_SEASON_HEAD = re.compile(rf"(?P<w>{alternation(_REL_SEASON)})")
 _BARE_YEAR_PART = re.compile(
-    rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬)")
+    rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同長例])年(?:の{_SP})?(?P<p>末|初め|初頭|初(?!の|め)|明け|の瀬|半ば|央)")
 # Three months that may make a quarter: 「7~9月」, also written 「7~9月期」.
 _MONTH_RANGE = rf"(?P<m1>1[0-2]|[1-9]){_SP}月?{_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月"
 _BARE_QUARTER = re.compile(
     rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
     rf"|{_NB}{_MONTH_RANGE}期?"
     rf"|(?<![上下前後])(?P<h>上半期|下半期|上期|下期)")
+# Fiscal quarters as IR writes them without a year (3Q決算, 第3四半期累計): of the fiscal year
+# the sentence names, else of the reference's.
+_BARE_FISCAL_QUARTER = re.compile(
+    rf"(?<![0-9A-Za-z])(?P<q2>[1-4])Q(?![A-Za-z0-9])"
+    rf"|(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}四半期(?P<cum>{_SP}(?:{alternation(_CUMULATIVE)}))")
+# 同日, 同月, 同期: the period of a date written before; 同期 that synchronises is no date, and
+# その週末 is a weekend.
+_SAME_AS_HEAD = re.compile(rf"(?P<w>{alternation(_SAME_AS)})(?!比|する|し|させ|され|化|型|的|入社|生|末)")
+_REST_OF_HEAD = re.compile(
+    rf"(?<![0-9{_KNUM_CHARS}数毎昨今来去前翌本同先])(?P<w>{alternation(_REST_OF)})(?:の日|の期間)?")
+_NAMED_DAY_HEAD = re.compile(rf"(?P<w>{alternation(_NAMED_DAY)})")
+# 2025~28年, 2025~2028年度: a span of years written with one 年.
+_YEAR_SPAN = re.compile(
+    rf"{_NB}(?P<y1>[12][0-9]{{3}}){_SP}[~-]{_SP}(?P<y2>[12][0-9]{{3}}|[0-9]{{2}}){_SP}年"
+    r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?")
 # 「第4四半期(1~3月)」: the months a fiscal quarter covers, glossed in brackets.
 _GLOSS_MONTHS = re.compile(rf"{_SP}\({_SP}{_MONTH_RANGE}{_SP}\)")
 _NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
@@ -162,6 +194,10 @@ _YMD_NUM = re.compile(
     r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[./-][0-9])")
 _DMY_NUM = re.compile(
     r"(?<![0-9./-])(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[12][0-9]{3})(?![0-9])")
+# 25/3/7 and 21/04/16: a two-digit year first, as Japanese writes dates; 05/05/89 only when
+# the last part cannot be a day. Dashes are left out: 3-7-27 is far more often an address.
+_YMD_SHORT = re.compile(
+    r"(?<![0-9./-])(?P<a>[0-9]{2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{1,2})(?![0-9]|[./-][0-9])")
 _YM_NUM = re.compile(r"(?<![0-9./-])(?P<y>[12][0-9]{3})/(?P<m>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9])")
 # A bare 3/7 is also a fraction: only take it before a particle that dates take.
 _MD_NUM = re.compile(
@@ -186,7 +222,9 @@ _T_YEAR_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{alternation(_YEAR_PART)}){
 _T_MONTH_PART = re.compile(rf"{_SP}(?:の{_SP})?(?P<p>{alternation(_MONTH_PART)}){_NOT_PART}(?:{_SP}(?:ごろ|頃))?")
 _T_SEASON = re.compile(rf"{_SP}(?:の{_SP})?(?P<s>[{''.join(_SEASON)}])(?![\u3400-\u9fff])")
 _T_FULL_YEAR = re.compile(rf"{_SP}(?:の{_SP})?通期")
-_T_FY_END = re.compile(rf"{_SP}期(?!間)")
+_T_CUMULATIVE = re.compile(rf"{_SP}(?:{alternation(_CUMULATIVE)})")
+# 期 after a month closes a fiscal year (3月期), unless it starts a word (期間, 期限, 期日).
+_T_FY_END = re.compile(rf"{_SP}期(?!間|限|日|待)")
 _RANGE_JOIN = re.compile(rf"{_SP}(?:から|より|~){_SP}")
 _RANGE_TAIL = re.compile(rf"{_SP}(?:までの間|まで|の間|にかけて|にわたって|にわたり)")
 _EARNINGS_AFTER = re.compile(rf"[^。\n]{{0,8}}?(?:{alternation(_EARNINGS)})")
@@ -320,10 +358,16 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
             return _Cand(DateMatch(start, wk.end(), _week_label(mon), mon, mon + dt.timedelta(days=6), "week",
                              relative, ey, "date.week_of_day"))
         return _Cand(_day(start, end, date, relative, ey, rule_base), kind, m, d, wd)
-    if explicit and (t := _T_FY_END.match(text, pos)) and y is not None:
+    if (t := _T_FY_END.match(text, pos)):
+        if y is None:
+            return _Cand(DateMatch(start, t.end(), None, None, None, "fiscal_year", relative, ey,
+                                   "date.fiscal_year_end"))
+        # A bare 3月期 is read like a bare month: the latest such month, looking back.
         s = dt.date(y - 1, m, 1) + dt.timedelta(days=calendar.monthrange(y - 1, m)[1])
         # 「2026年3月期第1四半期」: a quarter of the fiscal year that ends in that month.
         if (qt := _T_QUARTER.match(text, t.end())) and (q := _quarter_of(qt)) and not qt["m1"]:
+            if (c := _T_CUMULATIVE.match(text, qt.end())):
+                return _Cand(_fiscal_to_quarter(start, c.end(), y, q, s, relative, ey))
             qs = _add_months(s, 3 * (q - 1))
             return _Cand(DateMatch(start, qt.end(), f"FY{y}-Q{q}", qs, _month_end(*_ym(_add_months(qs, 2))),
                              "fiscal_quarter", relative, ey, "date.fiscal_year_end_quarter"))
@@ -331,7 +375,8 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
             hs = _add_months(s, 6 * (_HALF[ht["h"]] - 1))
             return _Cand(DateMatch(start, ht.end(), f"FY{y}-H{_HALF[ht['h']]}", hs, _month_end(*_ym(_add_months(hs, 5))),
                              "fiscal_half", relative, ey, "date.fiscal_year_end_half"))
-        return _Cand(DateMatch(start, t.end(), f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
+        end = full.end() if (full := _T_FULL_YEAR.match(text, t.end())) else t.end()
+        return _Cand(DateMatch(start, end, f"FY{y}", s, _month_end(y, m), "fiscal_year", relative, ey,
                          "date.fiscal_year_end"))
     if (t := _T_NTH_WD.match(text, pos)):
         wd = _WEEKDAY[t["wd"]]
@@ -368,6 +413,34 @@ def _month_span(start: int, end: int, y: int | None, m1: int, m2: int, relative:
                relative, ey, "date.month_span")
 
 
+def _fiscal_to_quarter(start: int, end: int, y: int | None, q: int, fy_start: dt.date | None, relative: bool,
+                       ey: int | None) -> DateMatch:
+    """「第3四半期累計」: the fiscal year from its start to the end of quarter q."""
+    ys = str(y) if y is not None else None
+    label, precision = {1: (f"FY{ys}-Q1", "fiscal_quarter"), 2: (f"FY{ys}-H1", "fiscal_half"),
+                        3: (f"FY{ys}-Q1/FY{ys}-Q3", "fiscal_range"), 4: (f"FY{ys}", "fiscal_year")}[q]
+    s, e = (fy_start, _month_end(*_ym(_add_months(fy_start, 3 * q - 1)))) if fy_start else (None, None)
+    return DateMatch(start, end, label if ys else None, s, e, precision, relative, ey, "date.fiscal_cumulative")
+
+
+_FY_LABEL = re.compile(r"FY(?P<y>\d{4})(?:-(?P<part>[QH])(?P<n>[1-4]))?")
+
+
+def fiscal_span(label: str, first_day: Callable[[int], dt.date]) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a fiscal label (FY2025, FY2025-Q3, FY2025-H1, FY2025-Q1/FY2025-Q3,
+    FY2025/FY2028), given the first day of the fiscal year a label's year names."""
+    spans = []
+    for part in label.split("/"):
+        if not (m := _FY_LABEL.fullmatch(part)):
+            return None
+        s, months = first_day(int(m["y"])), 12
+        if m["part"]:
+            months = 3 if m["part"] == "Q" else 6
+            s = _add_months(s, months * (int(m["n"]) - 1))
+        spans.append((s, _add_months(s, months) - dt.timedelta(days=1)))
+    return spans[0][0], spans[-1][1]
+
+
 def _quarter_dates(y: int, q: int) -> tuple[dt.date, dt.date]:
     return dt.date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
 
@@ -394,12 +467,15 @@ def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
             off = _REL_FY[word] if fiscal else _REL_YEAR[word]
             y = ref.year + off if ref and ref.year is not None else None
             relative, ey, explicit = True, None, False
-        elif h["fy_y"]:
-            y, fiscal = int(h["fy_y"]), True
+        elif h["fy_y"] or h["fy_ab"]:
+            y, fiscal = int(h["fy_y"] or h["fy_ab"]), True
+            y += 2000 if y < 100 else 0
             relative, ey, explicit = False, y, True
         else:
             if h["era"]:
                 y = _ERA_BASE[h["era"]] + _num(h["en"])
+            elif h["era_i"]:
+                y = _ERA_INITIAL[h["era_i"]] + int(h["ein"])
             elif h["yy"] or h["yy2"]:
                 y = 2000 + int(h["yy"] or h["yy2"])
                 if not 15 <= y - 2000 <= 39:
@@ -417,11 +493,15 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
     ys = str(y) if y is not None else None
     if fiscal:
         if (t := _T_QUARTER.match(text, pos)) and (q := _quarter_of(t)):
+            if (c := _T_CUMULATIVE.match(text, t.end())):
+                return _Cand(_fiscal_to_quarter(start, c.end(), y, q, None, relative, ey))
             return _Cand(DateMatch(start, t.end(), ys and f"FY{ys}-Q{q}", None, None, "fiscal_quarter", relative, ey,
                              "date.fiscal_quarter"))
         if (t := _T_HALF.match(text, pos)):
             return _Cand(DateMatch(start, t.end(), ys and f"FY{ys}-H{_HALF[t['h']]}", None, None, "fiscal_half",
                              relative, ey, "date.fiscal_half"))
+        if (t := _T_FULL_YEAR.match(text, pos)):
+            pos = t.end()  # 2025年度通期 is the fiscal year itself
         rule = "date.relative_fiscal_year" if relative else "date.fiscal_year"
         return _Cand(DateMatch(start, pos, ys and f"FY{ys}", None, None, "fiscal_year", relative, ey, rule))
     if (t := _T_MONTH.match(text, pos)):
@@ -440,9 +520,7 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
         s, e = (dt.date(y, 6 * h - 5, 1), _month_end(y, 6 * h)) if y is not None else (None, None)
         return _Cand(DateMatch(start, t.end(), ys and f"{ys}-H{h}", s, e, "half", relative, ey, "date.half"))
     if (t := _T_YEAR_PART.match(text, pos)):
-        m = _YEAR_PART[t["p"]]
-        s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
-        return _Cand(DateMatch(start, t.end(), ys and f"{ys}-{m:02d}", s, e, "month", relative, ey, "date.year_part"))
+        return _Cand(_year_part(start, t.end(), y, _YEAR_PART[t["p"]], relative, ey, "date.year_part"))
     if (t := _T_SEASON.match(text, pos)):
         return _Cand(_season(start, t.end(), y, t["s"], relative, ey, "date.season"))
     if (t := _T_FULL_YEAR.match(text, pos)):
@@ -456,6 +534,17 @@ def _after_year(text: str, start: int, pos: int, y: int | None, fiscal: bool, re
                          "date.week_of_year"))
     s, e = (dt.date(y, 1, 1), dt.date(y, 12, 31)) if y is not None else (None, None)
     return _Cand(DateMatch(start, pos, ys, s, e, "year", relative, ey, "date.relative_year" if relative else "date.year"))
+
+
+def _year_part(start: int, end: int, y: int | None, months: tuple[int, int], relative: bool, ey: int | None,
+               rule: str) -> DateMatch:
+    """年末 is a month (2025-12); 年半ば two (2025-06/2025-07)."""
+    m1, m2 = months
+    precision = "month" if m1 == m2 else "range"
+    if y is None:
+        return DateMatch(start, end, None, None, None, precision, relative, ey, rule)
+    label = f"{y}-{m1:02d}" if m1 == m2 else f"{y}-{m1:02d}/{y}-{m2:02d}"
+    return DateMatch(start, end, label, dt.date(y, m1, 1), _month_end(y, m2), precision, relative, ey, rule)
 
 
 def _season(start: int, end: int, y: int | None, word: str, relative: bool, ey: int | None,
@@ -580,11 +669,10 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
         y = ref.year + off if ref and ref.year is not None else None
         out.append(_Cand(_season(h.start(), h.end(), y, word, True, None, "date.relative_season")))
     for h in _BARE_YEAR_PART.finditer(text):
-        m = 12 if h["p"] in ("末", "の瀬") else 1
-        y = _look_back_year(ref, m)
-        s, e = (dt.date(y, m, 1), _month_end(y, m)) if y is not None else (None, None)
-        out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-{m:02d}", s, e, "month", True, None,
-                             "date.relative_year_part"), "md", m))
+        months = _YEAR_PART.get(h["p"], (12, 12))  # 年の瀬 is the year's end
+        y = _look_back_year(ref, months[0])
+        out.append(_Cand(_year_part(h.start(), h.end(), y, months, True, None, "date.relative_year_part"), "md",
+                         months[0]))
     for h in _BARE_QUARTER.finditer(text):
         if h["h"]:
             half = _HALF[h["h"]]
@@ -603,6 +691,68 @@ def _relative_words(text: str, ref: Reference | None) -> list[_Cand]:
         y = _look_back_year(ref, 3 * q - 2)
         s, e = _quarter_dates(y, q) if y is not None else (None, None)
         out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-Q{q}", s, e, "quarter", True, None, "date.quarter")))
+    return out
+
+
+def _period_of(unit: str, d: dt.date) -> tuple[dt.date, dt.date, str]:
+    """The day, week, month or year holding d, with its label."""
+    if unit == "day":
+        return d, d, d.isoformat()
+    if unit == "week":
+        mon = _monday(d)
+        return mon, mon + dt.timedelta(days=6), _week_label(mon)
+    if unit == "month":
+        return d.replace(day=1), _month_end(d.year, d.month), f"{d.year}-{d.month:02d}"
+    return dt.date(d.year, 1, 1), dt.date(d.year, 12, 31), str(d.year)
+
+
+_UNIT_PRECISION = {"day": "day", "week": "week", "month": "month", "year": "year"}
+
+
+def _period_words(text: str, ref: Reference | None) -> list[_Cand]:
+    """Fiscal quarters without a year, words naming an earlier date's period (resolved
+    against the reference here, against that date in ``_resolve_anaphora``), the rest of a
+    period (年内), days called by name (大晦日) and spans of years (2025~28年)."""
+    out: list[_Cand] = []
+    rd = ref.date if ref else None
+    ry = ref.year if ref else None
+    for h in _BARE_FISCAL_QUARTER.finditer(text):
+        q = _num(h["q"] or h["q2"])
+        if h["cum"]:
+            out.append(_Cand(_fiscal_to_quarter(h.start(), h.end(), ry, q, None, True, None)))
+        else:
+            out.append(_Cand(DateMatch(h.start(), h.end(), ry and f"FY{ry}-Q{q}", None, None, "fiscal_quarter", True,
+                                       None, "date.fiscal_quarter")))
+    for h in _SAME_AS_HEAD.finditer(text):
+        unit, shift = _SAME_AS[h["w"]]
+        if unit == "period" or rd is None:
+            out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, _UNIT_PRECISION.get(unit, "period"),
+                                       True, None, "date.same_as")))
+        else:
+            s, e, label = _period_of(unit, _add_months(rd, 12 * shift))
+            out.append(_Cand(DateMatch(h.start(), h.end(), label, s, e, unit, True, None, "date.same_as")))
+    for h in _REST_OF_HEAD.finditer(text):
+        if rd is None:
+            out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "period", True, None, "date.rest_of")))
+            continue
+        out.append(_Cand(_period(h.start(), h.end(), rd, _period_of(_REST_OF[h["w"]], rd)[1], True, "date.rest_of")))
+    for h in _NAMED_DAY_HEAD.finditer(text):
+        m, d = _NAMED_DAY[h["w"]]
+        y = _look_back_year(ref, m, d)
+        date = dt.date(y, m, d) if y is not None else None
+        out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.named_day"), "md", m, d))
+    for h in _YEAR_SPAN.finditer(text):
+        y1, y2 = int(h["y1"]), int(h["y2"])
+        y2 += y1 // 100 * 100 if y2 < 100 else 0
+        if y2 <= y1:
+            continue
+        end = t.end() if (t := _RANGE_TAIL.match(text, h.end())) else h.end()
+        if h["fy"]:
+            out.append(_Cand(DateMatch(h.start(), end, f"FY{y1}/FY{y2}", None, None, "fiscal_range", False, y1,
+                                       "date.year_span")))
+        else:
+            out.append(_Cand(DateMatch(h.start(), end, f"{y1}/{y2}", dt.date(y1, 1, 1), dt.date(y2, 12, 31), "range",
+                                       False, y1, "date.year_span")))
     return out
 
 
@@ -703,6 +853,10 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
         # Slashes are month first (02/22/2016), dots and dashes day first (21-04-2016).
         month_first = (h["sep"] == "/" and a <= 12) or b > 12
         add(h, int(h["y"]), a if month_first else b, b if month_first else a)
+    for h in _YMD_SHORT.finditer(text):
+        a, b, c = int(h["a"]), int(h["b"]), int(h["c"])
+        yy, m, d = (c, a, b) if c > 31 else (a, b, c)
+        add(h, yy + (1900 if yy >= 50 else 2000), m, d)
     for h in _YM_NUM.finditer(text):
         y, m = int(h["y"]), int(h["m"])
         out.append(_Cand(DateMatch(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",
@@ -718,8 +872,8 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
     return out
 
 
-_RULES = (_year_led, _month_led, _day_led, _weekday_led, _week_led, _relative_words, _offsets, _coarse,
-          _numeric)
+_RULES = (_year_led, _month_led, _day_led, _weekday_led, _week_led, _relative_words, _period_words, _offsets,
+          _coarse, _numeric)
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
@@ -769,8 +923,10 @@ def _reanchor(right: _Cand, left: DateMatch) -> tuple[dt.date, dt.date, str] | N
 
 
 def _merge_ranges(text: str, cands: list[_Cand]) -> list[DateMatch]:
-    """Join 「XからYまで」 into one period when Y leans on X for its year, month or week.
-    When both ends carry a written year (2024年末~2025年の頭) they stay two dates."""
+    """Join 「XからYまで」 into one period when Y leans on X for its year, month or week
+    (9月3日から12日まで). When both ends carry a written year (2025年から2028年まで,
+    2024年末~2025年の頭) they stay two dates, as the gold format annotates each written
+    year, and each holds the whole span (``whole``) for a figure it dates."""
     out: list[DateMatch] = []
     i = 0
     while i < len(cands):
@@ -778,19 +934,37 @@ def _merge_ranges(text: str, cands: list[_Cand]) -> list[DateMatch]:
         if i + 1 < len(cands):
             right = cands[i + 1]
             j = _RANGE_JOIN.match(text, left.end)
-            if (j and j.end() == right.match.start and left.start_date is not None and left.label
-                    and not (left.explicit_year and right.match.explicit_year)
-                    and (r := _reanchor(right, left)) and r[1] >= left.start_date):
-                end = right.match.end
-                if (t := _RANGE_TAIL.match(text, end)):
-                    end = t.end()
-                out.append(DateMatch(left.start, end, f"{left.label}/{r[2]}", left.start_date, r[1], "range",
-                               left.relative or right.match.relative, left.explicit_year, "date.range"))
+            joined = j and j.end() == right.match.start and left.label
+            if joined and (merged := _range(text, left, right)):
+                if left.explicit_year and right.match.explicit_year:
+                    out += [replace(left, whole=merged), replace(right.match, whole=merged)]
+                else:
+                    out.append(merged)
                 i += 2
                 continue
         out.append(left)
         i += 1
     return out
+
+
+def _range(text: str, left: DateMatch, right: _Cand) -> DateMatch | None:
+    """The period from left to right; fiscal years of an unknown calendar keep labels only
+    (FY2025/FY2028), dated once the company is known."""
+    end = t.end() if (t := _RANGE_TAIL.match(text, right.match.end)) else right.match.end
+    relative = left.relative or right.match.relative
+    fiscal = [bool(m.label and m.label.startswith("FY")) and m.start_date is None for m in (left, right.match)]
+    if all(fiscal):
+        if int(right.match.label[2:6]) < int(left.label[2:6]):
+            return None
+        return DateMatch(left.start, end, f"{left.label}/{right.match.label}", None, None, "fiscal_range", relative,
+                         left.explicit_year, "date.range")
+    if left.start_date is None or any(fiscal):
+        return None
+    r = _reanchor(right, left)
+    if not r or r[1] < left.start_date:
+        return None
+    return DateMatch(left.start, end, f"{left.label}/{r[2]}", left.start_date, r[1], "range", relative,
+                     left.explicit_year, "date.range")
 
 
 def _candidates(text: str, ref: Reference | None) -> list[_Cand]:
@@ -839,17 +1013,65 @@ def _shift_years(m: DateMatch, years: int) -> DateMatch:
 
 def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]) -> list[DateMatch]:
     """「2023年の売上高は前年の1.5倍」: 前年 counts from the year the sentence
-    wrote last (2023), as a reader counts it, not from the reference."""
-    if ref is None or ref.year is None:
-        return matches
+    wrote last (2023), as a reader counts it, not from the reference. Likewise 同月 and 同期
+    name the period of a date written before them in the sentence, and 3Q or
+    第3四半期累計 a quarter of the fiscal year it names."""
     out: list[DateMatch] = []
     for m in matches:
+        earlier = [b for b in out if b.label and "。" not in text[b.end:m.start]]
+        with_year = [b for b in earlier if b.explicit_year is not None]
         word = next((w for w in _ANAPHORIC if text.startswith(w, m.start)), None)
-        base = next((b for b in reversed(out) if b.explicit_year is not None), None)
-        if word and m.label and base and "。" not in text[base.end:m.start]:
-            m = _shift_years(m, base.explicit_year - ref.year)
+        if word and m.label and with_year and ref and ref.year is not None:
+            m = _shift_years(m, with_year[-1].explicit_year - ref.year)
+        elif m.rule == "date.same_as":
+            m = _same_as(m, _SAME_AS[text[m.start:m.end]], earlier) or m
+        elif m.rule in ("date.fiscal_quarter", "date.fiscal_cumulative") and m.relative and with_year:
+            m = _in_fiscal_year(m, with_year[-1])
         out.append(m)
     return out
+
+
+def _fiscal_start(b: DateMatch) -> dt.date | None:
+    """First day of the fiscal year a dated fiscal period (FY2026-Q2 from 2026年3月期第2四半期)
+    lies in."""
+    f = _FY_LABEL.match(b.label or "")
+    if not f or b.start_date is None:
+        return None
+    if f["part"] and "/" not in (b.label or ""):
+        return _add_months(b.start_date, -(3 if f["part"] == "Q" else 6) * (int(f["n"]) - 1))
+    return b.start_date
+
+
+def _in_fiscal_year(m: DateMatch, b: DateMatch) -> DateMatch:
+    """A fiscal quarter written without a year (3Q) in the fiscal year of b."""
+    f = _FY_LABEL.match(b.label or "")
+    y = int(f["y"]) if f else b.explicit_year
+    label = re.sub(r"FY\d{4}", f"FY{y}", m.label or "") or None
+    start = _fiscal_start(b) if f else None
+    span = fiscal_span(label, lambda _: start) if label and start else None
+    return replace(m, label=label, start_date=span and span[0], end_date=span and span[1],
+                   rule=m.rule + "+anaphora")
+
+
+_FITS = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week", "month")}
+
+
+def _same_as(m: DateMatch, word: tuple[str, int], earlier: list[DateMatch]) -> DateMatch | None:
+    """同日, 同月, 同期 after a date in the same sentence: that date's day, month or period, a
+    year earlier for 前年同期."""
+    unit, shift = word
+    fits = [b for b in earlier if b.precision in _FITS.get(unit, (b.precision,))]
+    if not fits:
+        return None
+    b = fits[-1]
+    if shift:
+        b = _shift_years(b, shift)
+    if unit == "period":
+        return replace(b, start=m.start, end=m.end, relative=True, explicit_year=None, rule="date.same_as+anaphora")
+    if b.start_date is None:
+        return None
+    s, e, label = _period_of(unit, b.start_date)
+    return replace(m, label=label, start_date=s, end_date=e, precision=unit, rule="date.same_as+anaphora")
 
 
 # A written full date is an event the article reports, the best clue to when it was

@@ -21,7 +21,8 @@ from .tokens import Token, tokenize
 
 _HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
 # Dates that name a period a figure can belong to (not a day of an announcement).
-_PERIODS = frozenset(("year", "half", "quarter", "fiscal_year", "fiscal_half", "fiscal_quarter"))
+_PERIODS = frozenset(("year", "half", "quarter", "range", "fiscal_year", "fiscal_half", "fiscal_quarter",
+                      "fiscal_range"))
 
 
 @dataclass
@@ -141,7 +142,7 @@ def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | N
     """The last period a sentence names: 「…2026会計年度第2四半期の決算を発表した。」 lends
     it to the figures of the sentence after it."""
     named = [d for d in dates if sent[0] <= d.start < sent[1] and d.label and d.precision in _PERIODS]
-    return named[-1] if named else None
+    return (named[-1].whole or named[-1]) if named else None
 
 
 def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:

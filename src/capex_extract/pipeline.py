@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import fx
+from . import fiscal, fx
 from .attribution import Attributor
 from .boilerplate import body_end
 from .dates import Reference, find_dates, infer_reference
@@ -34,13 +34,14 @@ class _Rules:
     gpu: GpuRules
     attributor: Attributor
     rates: dict[str, dict[int, float]]
+    calendars: dict[str, fiscal.FiscalCalendar]
 
 
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """Rule data is loaded and compiled once per process."""
     lex = load()
-    return _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates())
+    return _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates(), fiscal.load_calendars())
 
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
@@ -84,7 +85,7 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
     for f in (f for f in found if f.kept):
         s, e = nt.span(f.q.start, f.q.end)
         sentence = _original_sentence(nt, sentence_of(f.q.start))
-        p = f.period
+        p = fiscal.dated(f.period, f.entity, r.calendars, ref.date)
         p_label, p_start, p_end = (p.label, p.start_date, p.end_date) if p else (None, None, None)
         if f.kind == "money":
             cur = currency_of(r.lex, f.q)

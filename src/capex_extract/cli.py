@@ -17,7 +17,7 @@ from typing import TextIO
 import pyarrow as pa
 import typer
 
-from . import __version__, store
+from . import __version__, engines, store
 from .corpus import Run
 from .messages import Messages
 from .readers import MAX_DOC_BYTES, iter_sources
@@ -98,6 +98,8 @@ def extract_command(
     keep_removed: bool = typer.Option(False, "--keep-removed", help="Keep the rows of documents no longer found."),
     lock_timeout: float = typer.Option(60.0, "--lock-timeout", metavar="SECONDS", min=0,
                                        help="How long to wait for another run on the same OUT."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
+                             help="Worker processes (default 0: one per core)."),
     max_size: float = typer.Option(MAX_DOC_BYTES / 1e6, "--max-size", metavar="MB", min=0.001,
                                    help="Largest document read (a file, or one JSON line)."),
     summary: bool | None = typer.Option(
@@ -119,7 +121,7 @@ def extract_command(
     messages = Messages(quiet, verbose, summary, log)
     try:
         code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
-                        int(max_size * 1e6), messages)
+                        int(max_size * 1e6), jobs or engines.default_jobs(), messages)
     finally:
         if log is not None:
             log.close()
@@ -127,7 +129,7 @@ def extract_command(
 
 
 def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, option: dt.date | None,
-             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int,
+             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int, jobs: int,
              messages: Messages) -> int:
     try:
         lock = nullcontext() if out is None else store.locked(
@@ -141,14 +143,18 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             run = Run(previous, option, now, keep_removed)
-            with messages.progress() as done:
-                for src in iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes):
-                    if isinstance(src, InputError):
-                        run.fail(src)
-                        messages.error(f"{src.path}:{src.line}" if src.line else src.path, src.reason)
-                    else:
-                        messages.document(src.doc, run.extract(src))
-                        done(src.doc)
+            engine = engines.local(jobs)
+            try:
+                with messages.progress() as done:
+                    items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
+                    for item, status in run.process(items, engine):
+                        if isinstance(item, InputError):
+                            messages.error(f"{item.path}:{item.line}" if item.line else item.path, item.reason)
+                        else:
+                            messages.document(item.doc, status)
+                            done(item.doc)
+            finally:
+                engine.close()
             tables = run.tables()
             for doc in run.gone:
                 messages.document(doc, "kept" if keep_removed else "removed")

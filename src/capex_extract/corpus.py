@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import __version__
+from .engines import Engine
 from .lexicon import DATA_DIR
 from .readers import SourceDoc
 from .rows import Document, Extraction, InputError
@@ -106,23 +108,35 @@ class Run:
         self.counts.unchanged += 1
         self._seen(src, fallback=False)
 
-    def add(self, src: SourceDoc, rows: Extraction, document: Document, status: str) -> None:
+    def add(self, src: SourceDoc, rows: Extraction, document: Document) -> str:
+        """Take the rows of a document extracted in this run; return its status."""
+        status = self.status(src)
         setattr(self.counts, status, getattr(self.counts, status) + 1)
         self._rows["amounts"] += rows.amounts
         self._rows["gpu_counts"] += rows.gpu_counts
         self._rows["dates"] += rows.dates
         self._rows["documents"].append(document)
         self._seen(src, fallback=False)
-
-    def extract(self, src: SourceDoc) -> str:
-        """Extract `src` unless its previous rows still hold; return its status."""
-        status = self.status(src)
-        if status == "unchanged":
-            self.keep(src)
-        else:
-            rows, document = extract_document(src, self.option, self.extracted_at, self.extractor)
-            self.add(src, rows, document, status)
         return status
+
+    def process(self, items: Iterable[SourceDoc | InputError], engine: Engine
+                ) -> Iterator[tuple[SourceDoc | InputError, str]]:
+        """Extract on `engine` what needs it; yield every item, in order, with its status
+        (`new`, `changed`, `unchanged`, or `failed` for an input error)."""
+        def task(item: SourceDoc | InputError) -> tuple | None:
+            if isinstance(item, InputError) or self.status(item) == "unchanged":
+                return None
+            return item, self.option, self.extracted_at, self.extractor
+
+        for item, result in engine.ordered(extract_document, ((item, task(item)) for item in items)):
+            if isinstance(item, InputError):
+                self.fail(item)
+                yield item, "failed"
+            elif result is None:
+                self.keep(item)
+                yield item, "unchanged"
+            else:
+                yield item, self.add(item, *result)
 
     def fail(self, error: InputError) -> None:
         """Record a failed input. Documents it held last time keep their rows: a file that

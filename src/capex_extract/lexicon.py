@@ -84,6 +84,7 @@ class Lexicon:
     not_gpu_after_re: re.Pattern[str]
     gpu_words: dict[str, list[str]]  # every kind of gpu_words.csv, for the GPU rules to compose
     cues: dict[str, frozenset[str]]
+    status_words: dict[str, tuple[str, bool]]  # word → (status kind, may end a compound noun)
 
 
 def key(word: str) -> str:
@@ -147,5 +148,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         not_gpu_after_re=re.compile(alternation(by_kind("not_gpu_after"))),
         gpu_words={kind: by_kind(kind) for kind in {r["kind"] for r in gpu}},
         cues={k: frozenset(v) for k, v in cues.items()},
+        status_words={r["word"]: (r["status"], r["suffix"] == "yes")
+                      for r in read_rows(data_dir / "status_words.csv")},
     )
 

@@ -24,6 +24,7 @@ from .normalize import NormalizedText, normalize
 from .numbers import find_numbers
 from .rows import Amount, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
+from .status import StatusRules
 
 _YEAR = re.compile(r"(\d{4})")
 
@@ -33,6 +34,7 @@ class _Rules:
     lex: Lexicon
     gpu: GpuRules
     attributor: Attributor
+    status: StatusRules
     rates: dict[str, dict[int, float]]
 
 
@@ -40,7 +42,7 @@ class _Rules:
 def rules() -> _Rules:
     """Rule data is loaded and compiled once per process."""
     lex = load()
-    return _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates())
+    return _Rules(lex, GpuRules(lex), Attributor(lex), StatusRules(lex), fx.load_rates())
 
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
@@ -76,7 +78,7 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
     gpus = find_gpu_counts(r.lex, r.gpu, t, numbers, [(q.start, q.end) for q in money])
     found = sorted([Fact(q, "money") for q in money] + [Fact(g.quantity, "gpu", g.chip) for g in gpus],
                    key=lambda f: f.q.start)
-    attribute(r.lex, r.attributor, r.gpu, t, sentences, found, dates)
+    attribute(r.lex, r.attributor, r.gpu, r.status, t, sentences, found, dates)
     doc_id = doc_id or doc
     out = Extraction(reference_date=ref.date, reference_year=ref.year, reference_source=ref.source,
                      body_end=nt.offsets[end])
@@ -94,11 +96,11 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
                 doc, doc_id, s, e, text[s:e], float(f.q.low), float(f.q.high), cur, f.q.qualifier,
                 f.metric or "other", f.entity, p_label, p_start, p_end,
                 f.q.low * per_unit if per_unit else None, f.q.high * per_unit if per_unit else None,
-                per_unit, rate.year if rate else None, sentence, f.q.rule))
+                per_unit, rate.year if rate else None, sentence, f.q.rule, f.status))
         else:
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
-                p_label, p_start, p_end, sentence, f.q.rule))
+                p_label, p_start, p_end, sentence, f.q.rule, f.status))
     for d in dates:
         s, e = nt.span(d.start, d.end)
         out.dates.append(DateMention(doc, doc_id, s, e, text[s:e], d.label, d.start_date, d.end_date, d.precision,

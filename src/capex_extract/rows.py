@@ -27,6 +27,7 @@ class Amount:
     fx_year: int | None
     sentence: str
     rule: str
+    status: str | None = None  # plan, actual or forecast, when the text says
 
 
 @dataclass
@@ -46,6 +47,7 @@ class GpuCount:
     period_end: dt.date | None
     sentence: str
     rule: str
+    status: str | None = None  # as in Amount
 
 
 @dataclass

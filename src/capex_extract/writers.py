@@ -62,6 +62,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("fx_rate", pa.float64()),
         _optional("fx_year", pa.int64()),
         *_CONTEXT,
+        _optional("status", pa.string()),
     ]),
     "gpu_counts": pa.schema([
         *_SPAN,
@@ -72,6 +73,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("entity", pa.string()),
         *_PERIOD,
         *_CONTEXT,
+        _optional("status", pa.string()),
     ]),
     "dates": pa.schema([
         *_SPAN,

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .consolidate import capex_table, gpu_fleet_table
 from .pipeline import extract
 from .readers import iter_sources
 from .rows import Document, InputError
@@ -34,6 +35,8 @@ class Table(str, Enum):
     gpu_counts = "gpu_counts"
     dates = "dates"
     documents = "documents"
+    capex = "capex"
+    gpu_fleet = "gpu_fleet"
     errors = "errors"
 
 
@@ -115,6 +118,8 @@ def extract_command(
             len(rows.amounts), len(rows.gpu_counts), len(rows.dates)))
         if chatty:
             err.print(f"[dim]{src.doc}[/dim]", highlight=False)
+    tables["capex"] = capex_table(tables["amounts"], tables["documents"])
+    tables["gpu_fleet"] = gpu_fleet_table(tables["gpu_counts"], tables["documents"])
     if out is not None:
         try:
             write_tables(out, tables)
@@ -128,3 +133,4 @@ def extract_command(
                   f"{len(tables['gpu_counts'])} GPU counts, {len(tables['dates'])} dates, {failed} failed"
                   + (f" → {out}" if out else ""))
     raise typer.Exit(EXIT_INPUT_FAILED if failed else EXIT_OK)
+

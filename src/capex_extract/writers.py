@@ -19,7 +19,7 @@ from typing import IO, Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
+from capex_extract.rows import Amount, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
 
 
 def _required(name: str, type_: pa.DataType) -> pa.Field:
@@ -45,6 +45,21 @@ _PERIOD = [
 _CONTEXT = [
     _required("sentence", pa.string()),
     _required("rule", pa.string()),
+]
+
+# What backs a consolidated row: agreement, support, and the best quote.
+_SUPPORT = [
+    _required("conflict", pa.bool_()),
+    _required("n_figures", pa.int64()),
+    _required("n_documents", pa.int64()),
+    _required("n_mentions", pa.int64()),
+    _required("documents", pa.string()),
+    _optional("status", pa.string()),
+    _required("doc", pa.string()),
+    _required("start", pa.int64()),
+    _required("end", pa.int64()),
+    _required("text", pa.string()),
+    *_CONTEXT,
 ]
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -101,6 +116,33 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("n_gpu_counts", pa.int64()),
         _required("n_dates", pa.int64()),
     ]),
+    "capex": pa.schema([
+        _optional("entity", pa.string()),
+        _required("metric", pa.string()),
+        _optional("period", pa.string()),
+        _optional("year", pa.int64()),
+        _optional("periods", pa.string()),
+        _required("amount_low", pa.float64()),
+        _required("amount_high", pa.float64()),
+        _required("currency", pa.string()),
+        _optional("usd_low", pa.float64()),
+        _optional("usd_high", pa.float64()),
+        _optional("usd_min", pa.float64()),
+        _optional("usd_max", pa.float64()),
+        *_SUPPORT,
+    ]),
+    "gpu_fleet": pa.schema([
+        _optional("entity", pa.string()),
+        _optional("chip", pa.string()),
+        _optional("period", pa.string()),
+        _optional("year", pa.int64()),
+        _optional("periods", pa.string()),
+        _required("count_low", pa.int64()),
+        _required("count_high", pa.int64()),
+        _required("count_min", pa.int64()),
+        _required("count_max", pa.int64()),
+        *_SUPPORT,
+    ]),
     "errors": pa.schema([
         _required("path", pa.string()),
         _optional("line", pa.int64()),
@@ -113,6 +155,8 @@ ROW_TYPES: dict[str, type] = {
     "gpu_counts": GpuCount,
     "dates": DateMention,
     "documents": Document,
+    "capex": CapexRow,
+    "gpu_fleet": GpuFleetRow,
     "errors": InputError,
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import sys
 from enum import Enum
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.table import Table as RichTable
 
-from . import __version__
+from . import __version__, evaluate
 from .consolidate import capex_table, gpu_fleet_table
 from .pipeline import extract
 from .readers import iter_sources
@@ -134,3 +136,69 @@ def extract_command(
                   + (f" → {out}" if out else ""))
     raise typer.Exit(EXIT_INPUT_FAILED if failed else EXIT_OK)
 
+
+def _stdout_console() -> Console:
+    """Rich output on stdout; piped, it keeps one row to a line rather than 80 columns."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def _folder(path: Path, what: str = "OUT") -> Path:
+    if not path.is_dir():
+        typer.echo(f"error: {what} {path}: not a folder of tables (run `capex extract … -o {path}` first)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return path
+
+
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Argument(..., metavar="GOLD.jsonl", help="Annotated facts (gold format, see README)."),
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every miss, false positive and wrong attribute."),
+    as_json: bool = typer.Option(False, "--json", help="The scores as one JSON object."),
+) -> None:
+    """Score a run against a gold file: precision, recall and F1 per fact type, attribute accuracy."""
+    _folder(out)
+    try:
+        report = evaluate.score(gold, out)
+    except (OSError, evaluate.GoldError) as e:
+        typer.echo(f"error: {gold}: {e.strerror}" if isinstance(e, OSError) else f"error: {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    summary = report.as_dict()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        console = _stdout_console()
+        console.print(_score_table(report))
+        console.print(f"capex rows fully right (amounts): {summary['capex_rows_fully_right']}")
+        if "capex_table" in summary:
+            c = summary["capex_table"]
+            console.print(f"capex table: {c['exactly_one_row']} of {c['commitments']} commitments have exactly "
+                          f"one row with the right entity, year and USD value ({c['found']} have one or more)")
+    if errors:
+        for e in report.errors:
+            typer.echo(_error_line(e))
+
+
+def _score_table(report: evaluate.Report) -> RichTable:
+    table = RichTable("type", "gold", "predicted", "right", "precision", "recall", "F1", "attributes")
+    for kind, s in report.kinds.items():
+        if s.missing_table:
+            table.add_row(kind, str(s.gold), f"no {s.missing_table} table", "", "", "", "", "")
+            continue
+        attrs = ", ".join(f"{a} {ok / n:.2f}" for a, (ok, n) in sorted(s.attributes.items()))
+        table.add_row(kind, str(s.gold), str(s.predicted), str(s.value_correct), f"{s.precision:.3f}",
+                      f"{s.recall:.3f}", f"{s.f1:.3f}", attrs)
+    return table
+
+
+_GOLD_FIELDS = ("low", "high", "currency", "qualifier", "metric", "entity", "year", "chip", "value")
+
+
+def _error_line(e: evaluate.Error) -> str:
+    gold = (f" gold {e.gold['text']!r}@{e.gold['start']} "
+            f"{ {k: e.gold[k] for k in _GOLD_FIELDS if k in e.gold} }" if e.gold else "")
+    pred = (f" pred {e.pred.get('text', '')!r}@{e.pred['start']} "
+            f"{ {k: v for k, v in e.pred.items() if k not in ('doc', 'doc_id', 'start', 'end', 'text', 'sentence')} }"
+            if e.pred else "")
+    return f"[{e.kind}] {e.what}: {(e.gold or e.pred or {}).get('doc')}{gold}{pred}"

@@ -10,18 +10,21 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from . import __version__, evaluate
+from . import __version__, evaluate, report
 from .consolidate import capex_table, gpu_fleet_table
 from .pipeline import extract
 from .readers import iter_sources
 from .rows import Document, InputError
+from .runs import read_table
 from .writers import write_csv, write_tables
 
 # Exit status: 0 all inputs extracted, 1 some input failed (or the tables could not be
@@ -202,3 +205,113 @@ def _error_line(e: evaluate.Error) -> str:
             f"{ {k: v for k, v in e.pred.items() if k not in ('doc', 'doc_id', 'start', 'end', 'text', 'sentence')} }"
             if e.pred else "")
     return f"[{e.kind}] {e.what}: {(e.gold or e.pred or {}).get('doc')}{gold}{pred}"
+
+
+def _read_run(out: Path, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    _folder(out)
+    tables = {name: read_table(out, name) for name in names}
+    missing = [name for name, rows in tables.items() if rows is None]
+    if missing:
+        typer.echo(f"error: OUT {out}: no {', '.join(missing)} table (written by an older `capex extract`?)",
+                   err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return {name: rows or [] for name, rows in tables.items()}
+
+
+@app.command("report")
+def report_command(
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    html_path: Path = typer.Option(..., "--output", "-o", metavar="FILE.html", help="Where to write the page."),
+) -> None:
+    """Write one self-contained HTML page: every document with its spans highlighted, and capex by entity and year."""
+    tables = _read_run(out, ("amounts", "gpu_counts", "dates", "documents", "capex"))
+    texts, problems = report.read_texts(tables["documents"])
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    for problem in problems:
+        err.print(f"[yellow]warning[/yellow] {problem}")
+    try:
+        report.write(str(html_path), report.render(tables, texts, problems))
+    except OSError as e:
+        err.print(f"[red]error[/red] --output {html_path}: {e.strerror or e}")
+        raise typer.Exit(EXIT_INPUT_FAILED) from None
+    if err.is_terminal:
+        err.print(f"{len(tables['documents'])} documents → {html_path}")
+
+
+class ShowTable(str, Enum):
+    capex = "capex"
+    gpu_fleet = "gpu_fleet"
+    amounts = "amounts"
+    gpu_counts = "gpu_counts"
+    dates = "dates"
+
+
+def _range(low: object, high: object, unit: str = "", scale: float = 1.0) -> str:
+    if low in (None, ""):
+        return ""
+    lo, hi = float(low) / scale, float(high) / scale  # type: ignore[arg-type]
+    digits = 1 if scale > 1 else 0
+    text = f"{lo:,.{digits}f}" if lo == hi else f"{lo:,.{digits}f}–{hi:,.{digits}f}"
+    return f"{text} {unit}".strip()
+
+
+def _support(r: dict) -> str:
+    conflict = str(r["conflict"]).lower() == "true"
+    docs, mentions = int(r["n_documents"]), int(r["n_mentions"])
+    return (f"{docs} doc{'s' * (docs > 1)}, {mentions} mention{'s' * (mentions > 1)}"
+            + (" [red]conflict[/red]" if conflict else ""))
+
+
+# What an analyst reads first, per table; every column is in the files.
+_SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
+    "capex": {
+        "entity": lambda r: r["entity"] or "", "metric": lambda r: r["metric"], "period": lambda r: r["period"] or "",
+        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
+        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9),
+        "USD bn, all sources": lambda r: _range(r["usd_min"], r["usd_max"], scale=1e9),
+        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+    "gpu_fleet": {
+        "entity": lambda r: r["entity"] or "", "chip": lambda r: r["chip"] or "", "period": lambda r: r["period"] or "",
+        "count": lambda r: _range(r["count_low"], r["count_high"]),
+        "all sources": lambda r: _range(r["count_min"], r["count_max"]),
+        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+    "amounts": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"],
+        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
+        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9), "metric": lambda r: r["metric"],
+        "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "", "status": lambda r: r["status"] or ""},
+    "gpu_counts": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "count": lambda r: _range(r["count_low"], r["count_high"]),
+        "chip": lambda r: r["chip"] or "", "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "",
+        "status": lambda r: r["status"] or ""},
+    "dates": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "value": lambda r: r["value"] or "",
+        "precision": lambda r: r["precision"]},
+}
+
+
+@app.command("show")
+def show_command(
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    table: ShowTable = typer.Option(ShowTable.capex, "--table", "-t", help="Which table."),
+    entity: str | None = typer.Option(None, "--entity", "-e", help="Rows whose entity names this (any case)."),
+    metric: str | None = typer.Option(None, "--metric", "-m", help="Rows of this metric (capex, revenue …)."),
+    year: int | None = typer.Option(None, "--year", "-y", help="Rows whose period is in this year."),
+) -> None:
+    """Print a table of a run as a readable table in the terminal."""
+    rows = _read_run(out, (table.value,))[table.value]
+    shown = [r for r in rows if _wanted(r, entity, metric, year)]
+    columns = _SHOW_COLUMNS[table.value]
+    view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows")
+    for r in shown:
+        view.add_row(*(escape(str(show(r))) if name != "support" else show(r) for name, show in columns.items()))
+    _stdout_console().print(view)
+
+
+def _wanted(r: dict, entity: str | None, metric: str | None, year: int | None) -> bool:
+    if entity is not None and entity.casefold() not in str(r.get("entity") or "").casefold():
+        return False
+    if metric is not None and str(r.get("metric") or "") != metric:
+        return False
+    return year is None or evaluate.year_of(r.get("period", r.get("value"))) == year
+

@@ -17,7 +17,6 @@ entity, year and dollar value.
 """
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fx
+from .runs import read_table
 
 KINDS = {"money": "amounts", "gpu": "gpu_counts", "date": "dates"}
 _LOW_HIGH = {"money": ("amount_low", "amount_high"), "gpu": ("count_low", "count_high")}
@@ -145,19 +145,6 @@ def _as_lists(g: dict[str, Any]) -> dict[str, Any]:
     if "entity" in g and not isinstance(g["entity"], list):
         g["entity"] = [] if g["entity"] is None else [g["entity"]]
     return g
-
-
-def read_table(out_dir: Path, name: str) -> list[dict[str, Any]] | None:
-    """A table of a run as dicts: the CSV when there is one, else the Parquet file."""
-    csv_path, parquet_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-    if csv_path.exists():
-        with open(csv_path, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
-    if parquet_path.exists():
-        import pyarrow.parquet as pq
-
-        return pq.read_table(parquet_path).to_pylist()
-    return None
 
 
 # ---------------------------------------------------------------------------

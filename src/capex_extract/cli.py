@@ -19,12 +19,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from . import __version__, evaluate, report
+from . import __version__, evaluate, report, userdict
 from .consolidate import capex_table, gpu_fleet_table
-from .pipeline import extract
+from .lexicon import DATA_DIR, read_rows
+from .pipeline import extract, rules
 from .readers import iter_sources
 from .rows import Document, InputError
 from .runs import read_table
+from .userdict import UserDictionary
 from .writers import write_csv, write_tables
 
 # Exit status: 0 all inputs extracted, 1 some input failed (or the tables could not be
@@ -91,6 +93,8 @@ def extract_command(
         help="Date used to resolve 今年 or 3月7日 when a document has no date."),
     summary: bool | None = typer.Option(
         None, "--summary/--no-summary", help="Print the summary on stderr (default: only on a terminal)."),
+    dicts: list[Path] = typer.Option([], "--dict", metavar="FILE",
+                                     help="A user dictionary (TOML); repeatable. capex.toml here is read too."),
 ) -> None:
     """Extract amounts, GPU counts and dates from Japanese articles into tables."""
     if out is None and stdout_table is None:
@@ -100,6 +104,7 @@ def extract_command(
         typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
     option_date = _parse_date(reference_date)
+    user = _user_dictionary(dicts)
     # soft_wrap: one message stays one line in a log, however long its path.
     err = Console(stderr=True, soft_wrap=True)
     chatty = err.is_terminal
@@ -113,7 +118,7 @@ def extract_command(
             where = f"{src.path}:{src.line}" if src.line else src.path
             err.print(f"[red]error[/red] {where}: {src.reason}", highlight=False)
             continue
-        rows = extract(src.text, src.doc, src.doc_id, src.published, option_date, src.filename_date)
+        rows = extract(src.text, src.doc, src.doc_id, src.published, option_date, src.filename_date, user)
         tables["amounts"] += rows.amounts
         tables["gpu_counts"] += rows.gpu_counts
         tables["dates"] += rows.dates
@@ -144,6 +149,17 @@ def _stdout_console() -> Console:
     """Rich output on stdout; piped, it keeps one row to a line rather than 80 columns."""
     console = Console(highlight=False)
     return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def _user_dictionary(paths: list[Path]) -> UserDictionary:
+    """capex.toml and the --dict files, checked against the rule data before any work."""
+    try:
+        user = userdict.load(userdict.discover(paths))
+        rules(user)
+    except userdict.DictionaryError as e:
+        typer.echo(f"error: dictionary {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    return user
 
 
 def _folder(path: Path, what: str = "OUT") -> Path:
@@ -315,3 +331,34 @@ def _wanted(r: dict, entity: str | None, metric: str | None, year: int | None) -
         return False
     return year is None or evaluate.year_of(r.get("period", r.get("value"))) == year
 
+
+
+dict_app = typer.Typer(no_args_is_help=True, help="User dictionaries: organisations, chips and metric keywords.")
+app.add_typer(dict_app, name="dict")
+
+# The built-in files a user dictionary adds to, and what one of their rows holds.
+_BUILT_IN = {"organization": ("organizations.csv", "alias", "canonical"), "chip": ("chips.csv", "alias", "canonical"),
+             "metric": ("metric_keywords.csv", "keyword", "metric")}
+
+
+@dict_app.command("list")
+def dict_list_command(
+    dicts: list[Path] = typer.Option([], "--dict", metavar="FILE", help="A user dictionary (TOML); repeatable."),
+    built_in: bool = typer.Option(False, "--built-in", help="Also list every built-in entry, not only their number."),
+) -> None:
+    """Show the dictionaries that `capex extract` would load, and where each entry comes from."""
+    user = _user_dictionary(dicts)
+    view = RichTable("kind", "word", "means", "vendor", "from", title="dictionaries")
+    for kind, (name, word, means) in _BUILT_IN.items():
+        built = read_rows(DATA_DIR / name)
+        if built_in:
+            for r in built:
+                view.add_row(kind, escape(r[word]), escape(r[means]), escape(r.get("vendor", "")), str(DATA_DIR / name))
+        else:
+            view.add_row(kind, f"{len(built)} built-in entries", "", "", str(DATA_DIR / name))
+    for e in user.entries:
+        view.add_row(e.kind, escape(e.word), escape(e.value), escape(e.vendor or ""), escape(e.source))
+    console = _stdout_console()
+    console.print(view)
+    if not user.files:
+        console.print(f"no user dictionary (give --dict FILE or write {userdict.FILE_NAME} here)")

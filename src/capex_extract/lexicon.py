@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .userdict import EMPTY, DictionaryError, UserDictionary
+
 
 def _data_dir() -> Path:
     """The rule files: $CAPEX_DATA_DIR when set, else data/ beside the source tree (a
@@ -87,13 +89,22 @@ class Lexicon:
     status_words: dict[str, tuple[str, bool]]  # word → (status kind, may end a compound noun)
 
 
+def _check_vendors(user: UserDictionary, organizations: set[str]) -> None:
+    """A chip's vendor is an organisation the rules know, or its chips name no maker."""
+    for e in user.of("chip"):
+        if e.vendor not in organizations:
+            raise DictionaryError(f"{e.source}: chip {e.value!r}: vendor {e.vendor!r} is no organisation "
+                                  "in data/organizations.csv or [organizations]")
+
+
 def key(word: str) -> str:
     """Lookup key for a matched word: case and inner spaces do not matter."""
     return "".join(word.split()).casefold()
 
 
 @lru_cache(maxsize=None)
-def load(data_dir: Path = DATA_DIR) -> Lexicon:
+def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
+    """The rule data of `data_dir`, with the entries of the user's dictionaries added."""
     cur = read_rows(data_dir / "currencies.csv")
     suffix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "suffix"}
     prefix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "prefix"}
@@ -102,11 +113,15 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
     q_pre = {key(r["word"]): r["qualifier"] for r in qual if r["position"] == "prefix"}
     q_suf = {key(r["word"]): (r["qualifier"], r["attached"] == "yes") for r in qual if r["position"] == "suffix"}
     metric_rows = read_rows(data_dir / "metric_keywords.csv")
+    metric_rows += [{"keyword": e.word, "metric": e.value} for e in user.of("metric")]
     metrics = {key(r["keyword"]): r["metric"] for r in metric_rows}
     orgs = read_rows(data_dir / "organizations.csv")
+    orgs += [{"canonical": e.value, "alias": e.word} for e in user.of("organization")]
     org_canonical = {key(r["alias"]): r["canonical"] for r in orgs}
     countries = read_rows(data_dir / "countries.csv")
     chips = read_rows(data_dir / "chips.csv")
+    chips += [{"alias": e.word, "canonical": e.value, "vendor": e.vendor or ""} for e in user.of("chip")]
+    _check_vendors(user, {r["canonical"] for r in orgs})
     chip_canonical = {key(r["alias"]): r["canonical"] for r in chips}
     vendors = {r["vendor"] for r in chips}
     vendor_aliases = [r["alias"] for r in orgs if r["canonical"] in vendors]

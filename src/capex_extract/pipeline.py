@@ -25,6 +25,7 @@ from .numbers import find_numbers
 from .rows import Amount, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
 from .status import StatusRules
+from .userdict import EMPTY, UserDictionary
 
 _YEAR = re.compile(r"(\d{4})")
 
@@ -39,9 +40,9 @@ class _Rules:
 
 
 @lru_cache(maxsize=1)
-def rules() -> _Rules:
-    """Rule data is loaded and compiled once per process."""
-    lex = load()
+def rules(user: UserDictionary = EMPTY) -> _Rules:
+    """Rule data, with the user's dictionaries, is loaded and compiled once per process."""
+    lex = load(user=user)
     return _Rules(lex, GpuRules(lex), Attributor(lex), StatusRules(lex), fx.load_rates())
 
 
@@ -62,10 +63,12 @@ def _year_of(label: str | None) -> int | None:
 
 
 def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.date | None = None,
-            option: dt.date | None = None, filename: dt.date | None = None) -> Extraction:
+            option: dt.date | None = None, filename: dt.date | None = None,
+            user: UserDictionary = EMPTY) -> Extraction:
     """Rows for one document. The reference date comes from `published`, else `option`
-    (--reference-date), else `filename`, else the document's own dates."""
-    r = rules()
+    (--reference-date), else `filename`, else the document's own dates. `user` holds the
+    entries of the user's dictionaries."""
+    r = rules(user)
     nt = normalize(text)
     # Related-article lists and navigation after the article are not its facts.
     end = body_end(nt.text)

@@ -13,8 +13,6 @@ from .lexicon import Lexicon, alternation
 from .quantities import Quantity
 from .tokens import Token
 
-STATUSES = ("plan", "actual", "forecast")
-
 
 class StatusRules:
     def __init__(self, lex: Lexicon) -> None:

@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean bench-refresh
+.PHONY: run test install browser clean bench-refresh
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,7 +17,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(VENV)/bin/capex extract data/samples -o out --summary
 
-test: $(STAMP)
+# The report is tested in Debian's headless chromium (with a Japanese font, so the
+# screenshot shows the text); installed once, where apt-get can run (CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; }
+
+test: $(STAMP) browser
 	$(PY) -m pytest
 
 # A first and a second run over 1,000 unchanged documents (the nightly refresh).

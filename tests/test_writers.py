@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
+from capex_extract.rows import Amount, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
 from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_table_files
 
 TRICKY = '同社は「3,000億円」を投じ、\n"次世代"の基盤を整えると述べた。'
@@ -49,6 +49,17 @@ ROWS: dict[str, list[typing.Any]] = {
                  dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 15, "0a" * 32, 5, 5,
                  0, 0, 0, "0.1.0+abc", dt.date(2024, 6, 1), dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
     ],
+    "capex": [
+        CapexRow("Hokuto;NTT", "capex", "2025", 2025, "2025;FY2025", 3.0e11, 3.0e11, "JPY", 2.0e9, 2.0e9,
+                 1.9e9, 2.1e9, True, 2, 3, 3, "a.txt;b.txt;f.jsonl#b-1", "plan", "a.txt", 10, 17, "3,000億円",
+                 TRICKY, "money.number_currency"),
+        CapexRow(None, "market_size", None, None, None, 1.0e12, 1.0e16, "JPY", None, None, None, None, False,
+                 1, 1, 1, "b.txt", None, "b.txt", 0, 4, "1兆円超", "一文。", "money.number_currency"),
+    ],
+    "gpu_fleet": [
+        GpuFleetRow("同社", "NVIDIA Hopper", "2024-H1", 2024, "2024-H1", 10000, 10000, 10000, 30000, True, 2, 1, 2,
+                    "a.txt", "actual", "a.txt", 30, 35, "GPU1万基", "GPUを1万基導入した。", "gpu.man"),
+    ],
     "errors": [
         InputError("in/bad.txt", None, "not UTF-8, CP932 or EUC-JP (UTF-8: byte 0xe9 at offset 3)"),
         InputError("in/f.jsonl", 3, "invalid JSON: Expecting value at column 9"),
@@ -74,7 +85,8 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 def test_every_table_has_a_schema_and_a_row_type() -> None:
-    assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "documents", "errors"}
+    assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "documents", "capex",
+                                                   "gpu_fleet", "errors"}
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
@@ -16,12 +18,18 @@ from typing import TextIO
 
 import pyarrow as pa
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
 
-from . import __version__, engines, store
+from . import __version__, engines, evaluate, report, store, userdict
 from .corpus import Run
+from .lexicon import DATA_DIR, read_rows
 from .messages import Messages
 from .readers import MAX_DOC_BYTES, iter_sources
 from .rows import InputError
+from .runs import read_table
+from .userdict import UserDictionary
 from .writers import write_csv
 
 # Exit status, as documented in the README.
@@ -36,6 +44,8 @@ class Table(str, Enum):
     gpu_counts = "gpu_counts"
     dates = "dates"
     documents = "documents"
+    capex = "capex"
+    gpu_fleet = "gpu_fleet"
     errors = "errors"
 
 
@@ -108,6 +118,8 @@ def extract_command(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="A line per document on stderr, and the summary."),
     log_file: Path | None = typer.Option(None, "--log-file", metavar="FILE",
                                          help="Append errors and the summary, time-stamped, to FILE."),
+    dicts: list[Path] = typer.Option([], "--dict", metavar="FILE",
+                                     help="A user dictionary (TOML); repeatable. capex.toml here is read too."),
 ) -> None:
     """Extract amounts, GPU counts and dates from Japanese articles into tables."""
     if out is None and stdout_table is None:
@@ -117,11 +129,12 @@ def extract_command(
         typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
     option = _parse_date(reference_date)
+    user = _user_dictionary(dicts)
     log = _open_log(log_file)
     messages = Messages(quiet, verbose, summary, log)
     try:
         code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
-                        int(max_size * 1e6), jobs or engines.default_jobs(), messages)
+                        int(max_size * 1e6), jobs or engines.default_jobs(), user, messages)
     finally:
         if log is not None:
             log.close()
@@ -130,7 +143,7 @@ def extract_command(
 
 def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, option: dt.date | None,
              full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int, jobs: int,
-             messages: Messages) -> int:
+             user: UserDictionary, messages: Messages) -> int:
     try:
         lock = nullcontext() if out is None else store.locked(
             out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
@@ -142,7 +155,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                 except store.Unreadable as e:
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            run = Run(previous, option, now, keep_removed)
+            run = Run(previous, option, now, keep_removed, user)
             engine = engines.local(jobs)
             try:
                 with messages.progress() as done:
@@ -174,3 +187,225 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         f"{tables['gpu_counts'].num_rows} GPU counts, {tables['dates'].num_rows} dates"
         + (f" → {out}" if out else ""))
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
+
+
+def _stdout_console() -> Console:
+    """Rich output on stdout; piped, it keeps one row to a line rather than 80 columns."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=200)
+
+
+def _user_dictionary(paths: list[Path]) -> UserDictionary:
+    """capex.toml and the --dict files, checked against the rule data before any work."""
+    try:
+        user = userdict.load(userdict.discover(paths))
+        if user.entries:
+            from .pipeline import rules  # the rules load only when there is something to check
+
+            rules(user)
+    except userdict.DictionaryError as e:
+        typer.echo(f"error: dictionary {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    return user
+
+
+def _folder(path: Path, what: str = "OUT") -> Path:
+    if not path.is_dir():
+        typer.echo(f"error: {what} {path}: not a folder of tables (run `capex extract … -o {path}` first)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return path
+
+
+@app.command("eval")
+def eval_command(
+    gold: Path = typer.Argument(..., metavar="GOLD.jsonl", help="Annotated facts (gold format, see README)."),
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every miss, false positive and wrong attribute."),
+    as_json: bool = typer.Option(False, "--json", help="The scores as one JSON object."),
+) -> None:
+    """Score a run against a gold file: precision, recall and F1 per fact type, attribute accuracy."""
+    _folder(out)
+    try:
+        report = evaluate.score(gold, out)
+    except (OSError, evaluate.GoldError) as e:
+        typer.echo(f"error: {gold}: {e.strerror}" if isinstance(e, OSError) else f"error: {e}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    summary = report.as_dict()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        console = _stdout_console()
+        console.print(_score_table(report))
+        console.print(f"capex rows fully right (amounts): {summary['capex_rows_fully_right']}")
+        if "capex_table" in summary:
+            c = summary["capex_table"]
+            console.print(f"capex table: {c['exactly_one_row']} of {c['commitments']} commitments have exactly "
+                          f"one row with the right entity, year and USD value ({c['found']} have one or more)")
+    if errors:
+        for e in report.errors:
+            typer.echo(_error_line(e))
+
+
+def _score_table(report: evaluate.Report) -> RichTable:
+    table = RichTable("type", "gold", "predicted", "right", "precision", "recall", "F1", "attributes")
+    for kind, s in report.kinds.items():
+        if s.missing_table:
+            table.add_row(kind, str(s.gold), f"no {s.missing_table} table", "", "", "", "", "")
+            continue
+        attrs = ", ".join(f"{a} {ok / n:.2f}" for a, (ok, n) in sorted(s.attributes.items()))
+        table.add_row(kind, str(s.gold), str(s.predicted), str(s.value_correct), f"{s.precision:.3f}",
+                      f"{s.recall:.3f}", f"{s.f1:.3f}", attrs)
+    return table
+
+
+_GOLD_FIELDS = ("low", "high", "currency", "qualifier", "metric", "entity", "year", "chip", "value")
+
+
+def _error_line(e: evaluate.Error) -> str:
+    gold = (f" gold {e.gold['text']!r}@{e.gold['start']} "
+            f"{ {k: e.gold[k] for k in _GOLD_FIELDS if k in e.gold} }" if e.gold else "")
+    pred = (f" pred {e.pred.get('text', '')!r}@{e.pred['start']} "
+            f"{ {k: v for k, v in e.pred.items() if k not in ('doc', 'doc_id', 'start', 'end', 'text', 'sentence')} }"
+            if e.pred else "")
+    return f"[{e.kind}] {e.what}: {(e.gold or e.pred or {}).get('doc')}{gold}{pred}"
+
+
+def _read_run(out: Path, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    _folder(out)
+    tables = {name: read_table(out, name) for name in names}
+    missing = [name for name, rows in tables.items() if rows is None]
+    if missing:
+        typer.echo(f"error: OUT {out}: no {', '.join(missing)} table (written by an older `capex extract`?)",
+                   err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return {name: rows or [] for name, rows in tables.items()}
+
+
+@app.command("report")
+def report_command(
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    html_path: Path = typer.Option(..., "--output", "-o", metavar="FILE.html", help="Where to write the page."),
+) -> None:
+    """Write one self-contained HTML page: every document with its spans highlighted, and capex by entity and year."""
+    tables = _read_run(out, ("amounts", "gpu_counts", "dates", "documents", "capex"))
+    texts, problems = report.read_texts(tables["documents"])
+    err = Console(stderr=True, soft_wrap=True, highlight=False)
+    for problem in problems:
+        err.print(f"[yellow]warning[/yellow] {problem}")
+    try:
+        report.write(str(html_path), report.render(tables, texts, problems))
+    except OSError as e:
+        err.print(f"[red]error[/red] --output {html_path}: {e.strerror or e}")
+        raise typer.Exit(EXIT_INPUT_FAILED) from None
+    if err.is_terminal:
+        err.print(f"{len(tables['documents'])} documents → {html_path}")
+
+
+class ShowTable(str, Enum):
+    capex = "capex"
+    gpu_fleet = "gpu_fleet"
+    amounts = "amounts"
+    gpu_counts = "gpu_counts"
+    dates = "dates"
+
+
+def _range(low: object, high: object, unit: str = "", scale: float = 1.0) -> str:
+    if low in (None, ""):
+        return ""
+    lo, hi = float(low) / scale, float(high) / scale  # type: ignore[arg-type]
+    digits = 1 if scale > 1 else 0
+    text = f"{lo:,.{digits}f}" if lo == hi else f"{lo:,.{digits}f}–{hi:,.{digits}f}"
+    return f"{text} {unit}".strip()
+
+
+def _support(r: dict) -> str:
+    conflict = str(r["conflict"]).lower() == "true"
+    docs, mentions = int(r["n_documents"]), int(r["n_mentions"])
+    return (f"{docs} doc{'s' * (docs > 1)}, {mentions} mention{'s' * (mentions > 1)}"
+            + (" [red]conflict[/red]" if conflict else ""))
+
+
+# What an analyst reads first, per table; every column is in the files.
+_SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
+    "capex": {
+        "entity": lambda r: r["entity"] or "", "metric": lambda r: r["metric"], "period": lambda r: r["period"] or "",
+        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
+        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9),
+        "USD bn, all sources": lambda r: _range(r["usd_min"], r["usd_max"], scale=1e9),
+        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+    "gpu_fleet": {
+        "entity": lambda r: r["entity"] or "", "chip": lambda r: r["chip"] or "", "period": lambda r: r["period"] or "",
+        "count": lambda r: _range(r["count_low"], r["count_high"]),
+        "all sources": lambda r: _range(r["count_min"], r["count_max"]),
+        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+    "amounts": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"],
+        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
+        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9), "metric": lambda r: r["metric"],
+        "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "", "status": lambda r: r["status"] or ""},
+    "gpu_counts": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "count": lambda r: _range(r["count_low"], r["count_high"]),
+        "chip": lambda r: r["chip"] or "", "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "",
+        "status": lambda r: r["status"] or ""},
+    "dates": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "value": lambda r: r["value"] or "",
+        "precision": lambda r: r["precision"]},
+}
+
+
+@app.command("show")
+def show_command(
+    out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
+    table: ShowTable = typer.Option(ShowTable.capex, "--table", "-t", help="Which table."),
+    entity: str | None = typer.Option(None, "--entity", "-e", help="Rows whose entity names this (any case)."),
+    metric: str | None = typer.Option(None, "--metric", "-m", help="Rows of this metric (capex, revenue …)."),
+    year: int | None = typer.Option(None, "--year", "-y", help="Rows whose period is in this year."),
+) -> None:
+    """Print a table of a run as a readable table in the terminal."""
+    rows = _read_run(out, (table.value,))[table.value]
+    shown = [r for r in rows if _wanted(r, entity, metric, year)]
+    columns = _SHOW_COLUMNS[table.value]
+    view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows")
+    for r in shown:
+        view.add_row(*(escape(str(show(r))) if name != "support" else show(r) for name, show in columns.items()))
+    _stdout_console().print(view)
+
+
+def _wanted(r: dict, entity: str | None, metric: str | None, year: int | None) -> bool:
+    if entity is not None and entity.casefold() not in str(r.get("entity") or "").casefold():
+        return False
+    if metric is not None and str(r.get("metric") or "") != metric:
+        return False
+    return year is None or evaluate.year_of(r.get("period", r.get("value"))) == year
+
+
+
+dict_app = typer.Typer(no_args_is_help=True, help="User dictionaries: organisations, chips and metric keywords.")
+app.add_typer(dict_app, name="dict")
+
+# The built-in files a user dictionary adds to, and what one of their rows holds.
+_BUILT_IN = {"organization": ("organizations.csv", "alias", "canonical"), "chip": ("chips.csv", "alias", "canonical"),
+             "metric": ("metric_keywords.csv", "keyword", "metric")}
+
+
+@dict_app.command("list")
+def dict_list_command(
+    dicts: list[Path] = typer.Option([], "--dict", metavar="FILE", help="A user dictionary (TOML); repeatable."),
+    built_in: bool = typer.Option(False, "--built-in", help="Also list every built-in entry, not only their number."),
+) -> None:
+    """Show the dictionaries that `capex extract` would load, and where each entry comes from."""
+    user = _user_dictionary(dicts)
+    view = RichTable("kind", "word", "means", "vendor", "from", title="dictionaries")
+    for kind, (name, word, means) in _BUILT_IN.items():
+        built = read_rows(DATA_DIR / name)
+        if built_in:
+            for r in built:
+                view.add_row(kind, escape(r[word]), escape(r[means]), escape(r.get("vendor", "")), str(DATA_DIR / name))
+        else:
+            view.add_row(kind, f"{len(built)} built-in entries", "", "", str(DATA_DIR / name))
+    for e in user.entries:
+        view.add_row(e.kind, escape(e.word), escape(e.value), escape(e.vendor or ""), escape(e.source))
+    console = _stdout_console()
+    console.print(view)
+    if not user.files:
+        console.print(f"no user dictionary (give --dict FILE or write {userdict.FILE_NAME} here)")

@@ -24,17 +24,22 @@ from .engines import Engine
 from .lexicon import DATA_DIR
 from .readers import SourceDoc
 from .rows import Document, Extraction, InputError
-from .writers import to_arrow
+from .consolidate import capex_table, gpu_fleet_table
+from .userdict import EMPTY, UserDictionary
+from .writers import ROW_TYPES, to_arrow
 
 FACT_TABLES = ("amounts", "gpu_counts", "dates")
 _DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")
 
 
-@lru_cache(maxsize=1)
-def extractor_version() -> str:
+@lru_cache(maxsize=4)
+def extractor_version(user: UserDictionary = EMPTY) -> str:
     """The package version and a digest of everything that decides the rows: the code, the
-    rule files and the tokenizer's versions. Any change to them re-extracts every document."""
+    rule files, the user's dictionaries and the tokenizer's versions. Any change to them
+    re-extracts every document."""
     digest = hashlib.sha256()
+    for e in user.entries:
+        digest.update(f"{e.kind}\0{e.word}\0{e.value}\0{e.vendor}\0".encode())
     files = sorted(Path(__file__).parent.glob("*.py")) + sorted(DATA_DIR.glob("*.csv"))
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
@@ -47,13 +52,13 @@ def extractor_version() -> str:
 
 
 def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
-                     extractor: str) -> tuple[Extraction, Document]:
+                     extractor: str, user: UserDictionary = EMPTY) -> tuple[Extraction, Document]:
     """The rows of one document and its row in the documents table."""
     # Imported here: the rules and the tokenizer cost a run that finds nothing changed
     # more than all its other work.
     from .pipeline import extract
 
-    rows = extract(src.text, src.doc, src.doc_id, src.published, option, src.filename_date)
+    rows = extract(src.text, src.doc, src.doc_id, src.published, option, src.filename_date, user)
     return rows, Document(
         src.doc, src.doc_id, src.path, src.line, src.title, src.url, src.published, rows.reference_date,
         rows.reference_year, rows.reference_source, src.encoding, src.size, src.sha256, len(src.text),
@@ -82,7 +87,8 @@ class Run:
     option: dt.date | None
     extracted_at: dt.datetime
     keep_removed: bool = False
-    extractor: str = field(default_factory=extractor_version)
+    user: UserDictionary = EMPTY
+    extractor: str = ""
     counts: Counts = field(default_factory=Counts)
     errors: list[InputError] = field(default_factory=list)
     _rows: dict[str, list] = field(default_factory=lambda: {t: [] for t in (*FACT_TABLES, "documents")})
@@ -91,6 +97,7 @@ class Run:
     gone: list[str] = field(default_factory=list)  # documents of the previous run not found, once tables() ran
 
     def __post_init__(self) -> None:
+        self.extractor = self.extractor or extractor_version(self.user)
         # Only the columns that decide; converting time stamps to Python is slow.
         documents = self.previous["documents"].select(list(_DECIDING)).to_pylist() if self.previous else []
         self._before: dict[str, dict] = {d["doc"]: d for d in documents}
@@ -126,7 +133,7 @@ class Run:
         def task(item: SourceDoc | InputError) -> tuple | None:
             if isinstance(item, InputError) or self.status(item) == "unchanged":
                 return None
-            return item, self.option, self.extracted_at, self.extractor
+            return item, self.option, self.extracted_at, self.extractor, self.user
 
         for item, result in engine.ordered(extract_document, ((item, task(item)) for item in items)):
             if isinstance(item, InputError):
@@ -183,8 +190,17 @@ class Run:
                 parts.insert(0, old.filter(pc.is_in(old["doc"], value_set=carried)))
             table = pa.concat_tables(parts)
             tables[name] = table.take(pc.sort_indices(pc.index_in(table["doc"], value_set=ranks)))
+        amounts, gpu_counts, documents = (_rows_of(tables, name) for name in ("amounts", "gpu_counts", "documents"))
+        tables["capex"] = to_arrow("capex", capex_table(amounts, documents))
+        tables["gpu_fleet"] = to_arrow("gpu_fleet", gpu_fleet_table(gpu_counts, documents))
         tables["errors"] = to_arrow("errors", self.errors)
         return tables
+
+
+def _rows_of(tables: dict[str, pa.Table], name: str) -> list:
+    """A table's rows as its row dataclass, for the consolidation rules."""
+    row_type = ROW_TYPES[name]
+    return [row_type(**row) for row in tables[name].to_pylist()]
 
 
 def _held_by(error: InputError, path: str, line: int | None) -> bool:

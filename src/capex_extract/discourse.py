@@ -17,6 +17,7 @@ from .gpus import GpuRules
 from .lexicon import Lexicon
 from .money import followed_by_open_paren
 from .quantities import Quantity
+from .status import StatusRules
 from .tokens import Token, tokenize
 
 _HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
@@ -35,6 +36,7 @@ class Fact:
     entity: str | None = None
     metric: str | None = None
     period: DateMatch | None = None
+    status: str | None = None  # plan, actual or forecast
     kept: bool = True  # False once the tokens show it is no fact after all
 
 
@@ -74,9 +76,9 @@ class Discourse:
             self.fact_period = facts[-1].period
 
 
-def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sentences: list[tuple[int, int]],
-              facts: list[Fact], dates: list[DateMatch]) -> None:
-    """Entity, metric and period for every fact (sorted by start), sentence by sentence."""
+def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: StatusRules, t: str,
+              sentences: list[tuple[int, int]], facts: list[Fact], dates: list[DateMatch]) -> None:
+    """Entity, metric, period and status for every fact (sorted by start), sentence by sentence."""
     ctx = Discourse()
     i = 0
     date_starts = [d.start for d in dates]
@@ -100,6 +102,8 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sente
         for f in here:
             f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
         here = [f for f in here if f.kept]
+        for f in here:
+            f.status = status.status(t, f.q, sent, tokens)
         generic_only = view.generic and not view.mentions
         _sentence(lex, attributor, gpu, t, sent, here, near, tokens, view, generic_only, ctx)
         ctx.after_sentence(view, here, generic_only)
@@ -155,4 +159,4 @@ def _restatements(t: str, money: list[Fact]) -> None:
     """「4,650億ドル(約70兆円)」: the amount in brackets shares the first one's attribution."""
     for a, b in zip(money, money[1:]):
         if followed_by_open_paren(t, a.q, b.q):
-            b.entity, b.metric, b.period = a.entity, a.metric, a.period
+            b.entity, b.metric, b.period, b.status = a.entity, a.metric, a.period, a.status

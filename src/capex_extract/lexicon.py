@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .userdict import EMPTY, DictionaryError, UserDictionary
+
 
 def _data_dir() -> Path:
     """The rule files: $CAPEX_DATA_DIR when set, else data/ beside the source tree (a
@@ -84,6 +86,15 @@ class Lexicon:
     not_gpu_after_re: re.Pattern[str]
     gpu_words: dict[str, list[str]]  # every kind of gpu_words.csv, for the GPU rules to compose
     cues: dict[str, frozenset[str]]
+    status_words: dict[str, tuple[str, bool]]  # word → (status kind, may end a compound noun)
+
+
+def _check_vendors(user: UserDictionary, organizations: set[str]) -> None:
+    """A chip's vendor is an organisation the rules know, or its chips name no maker."""
+    for e in user.of("chip"):
+        if e.vendor not in organizations:
+            raise DictionaryError(f"{e.source}: chip {e.value!r}: vendor {e.vendor!r} is no organisation "
+                                  "in data/organizations.csv or [organizations]")
 
 
 def key(word: str) -> str:
@@ -92,7 +103,8 @@ def key(word: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def load(data_dir: Path = DATA_DIR) -> Lexicon:
+def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
+    """The rule data of `data_dir`, with the entries of the user's dictionaries added."""
     cur = read_rows(data_dir / "currencies.csv")
     suffix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "suffix"}
     prefix = {key(r["word"]): r["currency"] for r in cur if r["position"] == "prefix"}
@@ -101,11 +113,15 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
     q_pre = {key(r["word"]): r["qualifier"] for r in qual if r["position"] == "prefix"}
     q_suf = {key(r["word"]): (r["qualifier"], r["attached"] == "yes") for r in qual if r["position"] == "suffix"}
     metric_rows = read_rows(data_dir / "metric_keywords.csv")
+    metric_rows += [{"keyword": e.word, "metric": e.value} for e in user.of("metric")]
     metrics = {key(r["keyword"]): r["metric"] for r in metric_rows}
     orgs = read_rows(data_dir / "organizations.csv")
+    orgs += [{"canonical": e.value, "alias": e.word} for e in user.of("organization")]
     org_canonical = {key(r["alias"]): r["canonical"] for r in orgs}
     countries = read_rows(data_dir / "countries.csv")
     chips = read_rows(data_dir / "chips.csv")
+    chips += [{"alias": e.word, "canonical": e.value, "vendor": e.vendor or ""} for e in user.of("chip")]
+    _check_vendors(user, {r["canonical"] for r in orgs})
     chip_canonical = {key(r["alias"]): r["canonical"] for r in chips}
     vendors = {r["vendor"] for r in chips}
     vendor_aliases = [r["alias"] for r in orgs if r["canonical"] in vendors]
@@ -147,5 +163,7 @@ def load(data_dir: Path = DATA_DIR) -> Lexicon:
         not_gpu_after_re=re.compile(alternation(by_kind("not_gpu_after"))),
         gpu_words={kind: by_kind(kind) for kind in {r["kind"] for r in gpu}},
         cues={k: frozenset(v) for k, v in cues.items()},
+        status_words={r["word"]: (r["status"], r["suffix"] == "yes")
+                      for r in read_rows(data_dir / "status_words.csv")},
     )
 

@@ -24,6 +24,8 @@ from .normalize import NormalizedText, normalize
 from .numbers import find_numbers
 from .rows import Amount, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
+from .status import StatusRules
+from .userdict import EMPTY, UserDictionary
 
 _YEAR = re.compile(r"(\d{4})")
 
@@ -33,15 +35,16 @@ class _Rules:
     lex: Lexicon
     gpu: GpuRules
     attributor: Attributor
+    status: StatusRules
     rates: dict[str, dict[int, float]]
     calendars: dict[str, fiscal.FiscalCalendar]
 
 
 @lru_cache(maxsize=1)
-def rules() -> _Rules:
-    """Rule data is loaded and compiled once per process."""
-    lex = load()
-    return _Rules(lex, GpuRules(lex), Attributor(lex), fx.load_rates(), fiscal.load_calendars())
+def rules(user: UserDictionary = EMPTY) -> _Rules:
+    """Rule data, with the user's dictionaries, is loaded and compiled once per process."""
+    lex = load(user=user)
+    return _Rules(lex, GpuRules(lex), Attributor(lex), StatusRules(lex), fx.load_rates(), fiscal.load_calendars())
 
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
@@ -61,10 +64,12 @@ def _year_of(label: str | None) -> int | None:
 
 
 def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.date | None = None,
-            option: dt.date | None = None, filename: dt.date | None = None) -> Extraction:
+            option: dt.date | None = None, filename: dt.date | None = None,
+            user: UserDictionary = EMPTY) -> Extraction:
     """Rows for one document. The reference date comes from `published`, else `option`
-    (--reference-date), else `filename`, else the document's own dates."""
-    r = rules()
+    (--reference-date), else `filename`, else the document's own dates. `user` holds the
+    entries of the user's dictionaries."""
+    r = rules(user)
     nt = normalize(text)
     # Related-article lists and navigation after the article are not its facts.
     end = body_end(nt.text)
@@ -77,7 +82,7 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
     gpus = find_gpu_counts(r.lex, r.gpu, t, numbers, [(q.start, q.end) for q in money])
     found = sorted([Fact(q, "money") for q in money] + [Fact(g.quantity, "gpu", g.chip) for g in gpus],
                    key=lambda f: f.q.start)
-    attribute(r.lex, r.attributor, r.gpu, t, sentences, found, dates)
+    attribute(r.lex, r.attributor, r.gpu, r.status, t, sentences, found, dates)
     doc_id = doc_id or doc
     out = Extraction(reference_date=ref.date, reference_year=ref.year, reference_source=ref.source,
                      body_end=nt.offsets[end])
@@ -95,11 +100,11 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
                 doc, doc_id, s, e, text[s:e], float(f.q.low), float(f.q.high), cur, f.q.qualifier,
                 f.metric or "other", f.entity, p_label, p_start, p_end,
                 f.q.low * per_unit if per_unit else None, f.q.high * per_unit if per_unit else None,
-                per_unit, rate.year if rate else None, sentence, f.q.rule))
+                per_unit, rate.year if rate else None, sentence, f.q.rule, f.status))
         else:
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
-                p_label, p_start, p_end, sentence, f.q.rule))
+                p_label, p_start, p_end, sentence, f.q.rule, f.status))
     for d in dates:
         s, e = nt.span(d.start, d.end)
         out.dates.append(DateMention(doc, doc_id, s, e, text[s:e], d.label, d.start_date, d.end_date, d.precision,

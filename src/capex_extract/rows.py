@@ -27,6 +27,7 @@ class Amount:
     fx_year: int | None
     sentence: str
     rule: str
+    status: str | None = None  # plan, actual or forecast, when the text says
 
 
 @dataclass
@@ -46,6 +47,7 @@ class GpuCount:
     period_end: dt.date | None
     sentence: str
     rule: str
+    status: str | None = None  # as in Amount
 
 
 @dataclass
@@ -108,3 +110,60 @@ class Extraction:
     reference_year: int | None = None
     reference_source: str = "none"
     body_end: int = 0  # where the article ends and page furniture begins
+
+
+@dataclass
+class CapexRow:
+    """One amount per (entity, metric, period) across all documents."""
+
+    entity: str | None
+    metric: str
+    period: str | None
+    year: int | None
+    periods: str | None
+    amount_low: float
+    amount_high: float
+    currency: str
+    usd_low: float | None
+    usd_high: float | None
+    usd_min: float | None
+    usd_max: float | None
+    conflict: bool
+    n_figures: int
+    n_documents: int
+    n_mentions: int
+    documents: str
+    status: str | None
+    doc: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    rule: str
+
+
+@dataclass
+class GpuFleetRow:
+    """One accelerator count per (entity, chip, period) across all documents."""
+
+    entity: str | None
+    chip: str | None
+    period: str | None
+    year: int | None
+    periods: str | None
+    count_low: int
+    count_high: int
+    count_min: int
+    count_max: int
+    conflict: bool
+    n_figures: int
+    n_documents: int
+    n_mentions: int
+    documents: str
+    status: str | None
+    doc: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    rule: str

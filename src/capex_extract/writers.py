@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from capex_extract.rows import Amount, DateMention, Document, GpuCount, InputError
+from capex_extract.rows import Amount, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
 
 
 def _required(name: str, type_: pa.DataType) -> pa.Field:
@@ -44,6 +44,21 @@ _CONTEXT = [
     _required("rule", pa.string()),
 ]
 
+# What backs a consolidated row: agreement, support, and the best quote.
+_SUPPORT = [
+    _required("conflict", pa.bool_()),
+    _required("n_figures", pa.int64()),
+    _required("n_documents", pa.int64()),
+    _required("n_mentions", pa.int64()),
+    _required("documents", pa.string()),
+    _optional("status", pa.string()),
+    _required("doc", pa.string()),
+    _required("start", pa.int64()),
+    _required("end", pa.int64()),
+    _required("text", pa.string()),
+    *_CONTEXT,
+]
+
 SCHEMAS: dict[str, pa.Schema] = {
     "amounts": pa.schema([
         *_SPAN,
@@ -59,6 +74,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("fx_rate", pa.float64()),
         _optional("fx_year", pa.int64()),
         *_CONTEXT,
+        _optional("status", pa.string()),
     ]),
     "gpu_counts": pa.schema([
         *_SPAN,
@@ -69,6 +85,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("entity", pa.string()),
         *_PERIOD,
         *_CONTEXT,
+        _optional("status", pa.string()),
     ]),
     "dates": pa.schema([
         *_SPAN,
@@ -102,6 +119,33 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("reference_option", pa.date32()),
         _required("extracted_at", pa.timestamp("ms", tz="UTC")),
     ]),
+    "capex": pa.schema([
+        _optional("entity", pa.string()),
+        _required("metric", pa.string()),
+        _optional("period", pa.string()),
+        _optional("year", pa.int64()),
+        _optional("periods", pa.string()),
+        _required("amount_low", pa.float64()),
+        _required("amount_high", pa.float64()),
+        _required("currency", pa.string()),
+        _optional("usd_low", pa.float64()),
+        _optional("usd_high", pa.float64()),
+        _optional("usd_min", pa.float64()),
+        _optional("usd_max", pa.float64()),
+        *_SUPPORT,
+    ]),
+    "gpu_fleet": pa.schema([
+        _optional("entity", pa.string()),
+        _optional("chip", pa.string()),
+        _optional("period", pa.string()),
+        _optional("year", pa.int64()),
+        _optional("periods", pa.string()),
+        _required("count_low", pa.int64()),
+        _required("count_high", pa.int64()),
+        _required("count_min", pa.int64()),
+        _required("count_max", pa.int64()),
+        *_SUPPORT,
+    ]),
     "errors": pa.schema([
         _required("path", pa.string()),
         _optional("line", pa.int64()),
@@ -114,6 +158,8 @@ ROW_TYPES: dict[str, type] = {
     "gpu_counts": GpuCount,
     "dates": DateMention,
     "documents": Document,
+    "capex": CapexRow,
+    "gpu_fleet": GpuFleetRow,
     "errors": InputError,
 }
 

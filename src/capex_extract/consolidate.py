@@ -1,0 +1,159 @@
+"""From mentions to commitments: the ``capex`` and ``gpu_fleet`` tables.
+
+The fact tables list every mention. Here the mentions of all documents are grouped into
+one row per (entity, metric, period) for amounts and per (entity, chip, period) for GPU
+counts. Within a group each distinct figure is kept apart: the row shows the best
+supported one with its quote, the spread of all of them, and a ``conflict`` flag when they
+disagree; nothing is averaged. A figure repeated in one article counts once.
+
+A pure function of the full rows, so it runs once after every document is extracted,
+however the documents were (re)read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
+
+from .rows import Amount, CapexRow, Document, GpuCount, GpuFleetRow
+
+# Same currency: as close as the rounding of a written figure allows.
+SAME_CURRENCY_TOLERANCE = 0.005
+# Different currencies compare in dollars at annual average rates, while an article
+# converts at the day's rate: 「4,650億ドル(約70兆円)」 is one figure.
+CROSS_CURRENCY_TOLERANCE = 0.05
+
+_YEAR_LABEL = re.compile(r"(?:FY)?(\d{4})")
+_YEAR = re.compile(r"\d{4}")
+
+M = TypeVar("M", Amount, GpuCount)
+
+
+def period_key(label: str | None) -> str | None:
+    """A calendar or a fiscal year is its year: news writes 今年 for the fiscal year a
+    company reports in, so FY2025 and 2025 are one row. Quarters, halves and spans of
+    years (a four-year plan) stay apart as written."""
+    m = _YEAR_LABEL.fullmatch(label or "")
+    return m.group(1) if m else label
+
+
+def year_of(label: str | None) -> int | None:
+    m = _YEAR.search(label or "")
+    return int(m.group(0)) if m else None
+
+
+def entity_key(entity: str | None) -> str | None:
+    """Several owners in any order are the same owners: names sorted."""
+    names = sorted({n for n in (entity or "").split(";") if n})
+    return ";".join(names) or None
+
+
+def capex_table(amounts: list[Amount], documents: list[Document]) -> list[CapexRow]:
+    """One row per (entity, metric, period) from the amounts of all documents."""
+    newest = _recency(documents)
+    out = []
+    for (entity, metric, period), figures in _groups(
+            amounts, lambda a: (entity_key(a.entity), a.metric, period_key(a.period)),
+            lambda a: (a.currency, a.amount_low, a.amount_high)):
+        best = _best(figures, newest, lambda a: a.qualifier == "vague")
+        q = best[0]
+        usd = [a for f in figures for a in f[:1] if a.usd_low is not None]
+        out.append(CapexRow(
+            entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
+            q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
+            max((a.usd_high for a in usd), default=None), not _agree([f[0] for f in figures], _amounts_agree),
+            *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
+    return sorted(out, key=_order)
+
+
+def gpu_fleet_table(gpu_counts: list[GpuCount], documents: list[Document]) -> list[GpuFleetRow]:
+    """One row per (entity, chip, period) from the GPU counts of all documents."""
+    newest = _recency(documents)
+    out = []
+    for (entity, chip, period), figures in _groups(
+            gpu_counts, lambda g: (entity_key(g.entity), g.chip, period_key(g.period)),
+            lambda g: (g.count_low, g.count_high)):
+        best = _best(figures, newest, lambda g: g.qualifier == "vague")
+        q = best[0]
+        out.append(GpuFleetRow(
+            entity, chip, period, year_of(period), _periods(figures), q.count_low, q.count_high,
+            min(f[0].count_low for f in figures), max(f[0].count_high for f in figures),
+            not _agree([f[0] for f in figures], _counts_agree),
+            *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
+    return sorted(out, key=_order)
+
+
+def _groups(mentions: Iterable[M], key: Callable[[M], tuple], figure: Callable[[M], Hashable]
+            ) -> list[tuple[tuple, list[list[M]]]]:
+    """Mentions by group, then by figure. A figure whose owner is unknown stays with its
+    own document: two unnamed parties are not one."""
+    by: dict[tuple, dict[Hashable, list[M]]] = defaultdict(lambda: defaultdict(list))
+    for m in sorted(mentions, key=lambda m: (m.doc, m.start)):
+        k = key(m)
+        by[k if k[0] else (*k, m.doc)][figure(m)].append(m)
+    return [(k[:3], list(figures.values())) for k, figures in by.items()]
+
+
+def _recency(documents: list[Document]) -> dict[str, dt.date]:
+    return {d.doc: d.published or d.reference_date or dt.date.min for d in documents}
+
+
+def _best(figures: list[list[M]], newest: dict[str, dt.date], vague: Callable[[M], bool]) -> list[M]:
+    """The figure most documents give, a definite one before a vague one, then the one
+    the newest article gives; its mentions with the newest article's first."""
+    def ranked(f: list[M]) -> list[M]:
+        return sorted(f, key=lambda m: (-newest.get(m.doc, dt.date.min).toordinal(), m.doc, m.start))
+
+    def rank(f: list[M]) -> tuple:
+        first = ranked(f)[0]
+        return (-len({m.doc for m in f}), vague(first), -newest.get(first.doc, dt.date.min).toordinal(),
+                first.doc, first.start)
+
+    return ranked(min(figures, key=rank))
+
+
+def _support(figures: list[list[M]]) -> tuple[int, int, int, str]:
+    """Distinct figures, documents, mentions (a figure repeated in one article once), and
+    the documents."""
+    docs = sorted({m.doc for f in figures for m in f})
+    mentions = sum(len({m.doc for m in f}) for f in figures)
+    return len(figures), len(docs), mentions, ";".join(docs)
+
+
+def _periods(figures: list[list[M]]) -> str | None:
+    return ";".join(sorted({m.period for f in figures for m in f if m.period})) or None
+
+
+def _status(mentions: list[M]) -> str | None:
+    return next((m.status for m in mentions if m.status), None)
+
+
+def _agree(figures: list[M], agree: Callable[[M, M], bool]) -> bool:
+    return all(agree(a, b) for i, a in enumerate(figures) for b in figures[i + 1:])
+
+
+def _overlap(low1: float, high1: float, low2: float, high2: float, tolerance: float) -> bool:
+    return low1 <= high2 * (1 + tolerance) and low2 <= high1 * (1 + tolerance)
+
+
+def _amounts_agree(a: Amount, b: Amount) -> bool:
+    """One figure, or the same figure in two currencies; a vague amount (数千億ドル)
+    agrees with any figure inside it. Without a dollar value, two currencies cannot be
+    shown to agree."""
+    if a.currency == b.currency:
+        return _overlap(a.amount_low, a.amount_high, b.amount_low, b.amount_high, SAME_CURRENCY_TOLERANCE)
+    if None in (a.usd_low, a.usd_high, b.usd_low, b.usd_high):
+        return False
+    return _overlap(a.usd_low, a.usd_high, b.usd_low, b.usd_high, CROSS_CURRENCY_TOLERANCE)  # type: ignore[arg-type]
+
+
+def _counts_agree(a: GpuCount, b: GpuCount) -> bool:
+    return _overlap(a.count_low, a.count_high, b.count_low, b.count_high, 0.0)
+
+
+def _order(row: CapexRow | GpuFleetRow) -> tuple:
+    second = row.metric if isinstance(row, CapexRow) else row.chip
+    return (row.entity is None, row.entity or "", second is None, second or "", row.year or 0, row.period or "",
+            row.doc)

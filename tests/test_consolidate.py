@@ -1,0 +1,137 @@
+"""Consolidation: mentions of all documents → one row per commitment (pure functions).
+
+The rows here are built by hand; their sentences were written for these tests.
+"""
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from capex_extract.consolidate import capex_table, entity_key, gpu_fleet_table, period_key
+from capex_extract.rows import Amount, Document, GpuCount
+
+SENTENCE = "北都電機は今年、国内のデータセンターに800億円を投じる計画だ。"
+
+
+def amount(doc, start, low, high=None, currency="JPY", entity="Hokuto", period="2025", metric="capex",
+           usd=None, qualifier=None, status="plan"):
+    high = low if high is None else high
+    rate = usd if usd is not None else (1.0 if currency == "USD" else 0.0066)
+    return Amount(doc, doc, start, start + 6, f"{low:g}", float(low), float(high), currency, qualifier, metric,
+                  entity, period, None, None, low * rate, high * rate, rate, 2025, SENTENCE,
+                  "money.number_currency", status)
+
+
+def count(doc, start, low, high=None, entity="Hokuto", chip="NVIDIA Hopper", period="2025", status=None):
+    high = low if high is None else high
+    return GpuCount(doc, doc, start, start + 4, f"{low}", low, high, None, chip, entity, period, None, None,
+                    "北都電機はH200を2000枚導入した。", "gpu.accelerator_then_count", status)
+
+
+def document(doc, published):
+    return Document(doc, doc, doc, None, None, None, published, published, published.year, "published",
+                    "utf-8", 100, "0" * 64, 100, 100, 0, 0, 0, "test", None,
+                    dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
+
+
+DOCS = [document("a.txt", dt.date(2025, 1, 10)), document("b.txt", dt.date(2025, 3, 1)),
+        document("c.txt", dt.date(2025, 2, 1))]
+
+
+def test_one_row_per_entity_metric_and_period():
+    rows = capex_table([amount("a.txt", 10, 8e10), amount("a.txt", 90, 5e9, metric="revenue"),
+                        amount("b.txt", 5, 8e10), amount("b.txt", 40, 6e10, period="2024")], DOCS)
+    assert [(r.entity, r.metric, r.period) for r in rows] == [
+        ("Hokuto", "capex", "2024"), ("Hokuto", "capex", "2025"), ("Hokuto", "revenue", "2025")]
+    row = rows[1]
+    assert (row.n_figures, row.n_documents, row.n_mentions, row.documents) == (1, 2, 2, "a.txt;b.txt")
+    assert not row.conflict and row.year == 2025 and row.status == "plan"
+
+
+def test_a_figure_repeated_in_one_article_counts_once():
+    rows = capex_table([amount("a.txt", 10, 8e10), amount("a.txt", 200, 8e10), amount("a.txt", 300, 8e10)], DOCS)
+    assert len(rows) == 1
+    assert (rows[0].n_documents, rows[0].n_mentions) == (1, 1)
+    assert (rows[0].doc, rows[0].start) == ("a.txt", 10)  # the first mention is the quote
+
+
+def test_conflicting_figures_stay_visible_and_the_best_supported_leads():
+    rows = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 9e10), amount("c.txt", 10, 8e10)], DOCS)
+    (row,) = rows
+    assert row.conflict and row.n_figures == 2
+    assert row.amount_low == 8e10  # two documents against one, never the average
+    assert (row.usd_min, row.usd_max) == (8e10 * 0.0066, 9e10 * 0.0066)
+
+
+def test_ties_go_to_the_newest_article():
+    (row,) = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 9e10)], DOCS)
+    assert row.amount_low == 9e10 and row.doc == "b.txt" and row.conflict
+
+
+def test_the_same_figure_in_two_currencies_is_no_conflict():
+    # 「50億ドル(約7500億円)」: the article converts at the day's rate, the table at the year's.
+    (row,) = capex_table([amount("a.txt", 10, 5e9, currency="USD"), amount("a.txt", 20, 7.5e11, usd=0.0066)], DOCS)
+    assert not row.conflict and row.n_figures == 2
+    (row,) = capex_table([amount("a.txt", 10, 5e9, currency="USD"), amount("a.txt", 20, 9e11, usd=0.0066)], DOCS)
+    assert row.conflict
+
+
+def test_a_vague_figure_agrees_with_a_figure_inside_it_and_yields_to_it():
+    rows = capex_table([amount("a.txt", 10, 1e11, 1e12, currency="USD", qualifier="vague"),
+                        amount("b.txt", 10, 3.2e11, currency="USD")], DOCS)
+    (row,) = rows
+    assert not row.conflict and row.amount_low == 3.2e11
+
+
+def test_a_fiscal_year_and_its_calendar_year_are_one_row_but_spans_stay_apart():
+    rows = capex_table([amount("a.txt", 10, 8e10, period="FY2025"), amount("b.txt", 10, 8e10, period="2025"),
+                        amount("c.txt", 10, 3e11, period="2025-02-01/2029-01-31"),
+                        amount("c.txt", 50, 2e10, period="2025-Q1")], DOCS)
+    assert [(r.period, r.periods) for r in rows] == [
+        ("2025", "2025;FY2025"), ("2025-02-01/2029-01-31", "2025-02-01/2029-01-31"), ("2025-Q1", "2025-Q1")]
+    assert [r.year for r in rows] == [2025, 2025, 2025]
+
+
+def test_owners_in_any_order_are_the_same_owners():
+    rows = capex_table([amount("a.txt", 10, 8e10, entity="B;A"), amount("b.txt", 10, 8e10, entity="A;B")], DOCS)
+    assert [(r.entity, r.n_documents) for r in rows] == [("A;B", 2)]
+
+
+def test_figures_of_unnamed_owners_stay_with_their_document():
+    rows = capex_table([amount("a.txt", 10, 8e10, entity=None), amount("b.txt", 10, 8e10, entity=None)], DOCS)
+    assert [(r.entity, r.doc, r.n_documents) for r in rows] == [(None, "a.txt", 1), (None, "b.txt", 1)]
+
+
+def test_gpu_fleet_by_entity_chip_and_period():
+    rows = gpu_fleet_table([count("a.txt", 5, 2000, status="actual"), count("b.txt", 5, 2000),
+                            count("c.txt", 5, 4000), count("c.txt", 60, 500, chip=None)], DOCS)
+    assert [(r.chip, r.count_low, r.count_min, r.count_max, r.conflict, r.n_documents) for r in rows] == [
+        ("NVIDIA Hopper", 2000, 2000, 4000, True, 3), (None, 500, 500, 500, False, 1)]
+    assert rows[0].status == "actual"
+
+
+def test_nothing_in_nothing_out():
+    assert capex_table([], []) == [] and gpu_fleet_table([], []) == []
+
+
+@given(st.sampled_from(["2025", "FY2025", "2025-Q1", "FY2025-Q3", "2025-H1", "2024/2026", None]))
+def test_period_key_keeps_the_year(label):
+    key = period_key(label)
+    assert key == (label.removeprefix("FY") if label in ("2025", "FY2025") else label)
+    assert period_key(key) == key  # a key is its own key
+
+
+@given(st.lists(st.sampled_from(["Meta", "Alphabet", "Amazon", "Microsoft"]), min_size=1, max_size=4))
+def test_entity_key_ignores_order_and_repeats(names):
+    assert entity_key(";".join(names)) == entity_key(";".join(reversed(names))) == ";".join(sorted(set(names)))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a.txt", "b.txt", "c.txt"]), st.integers(0, 500),
+                          st.sampled_from([1e9, 2e9, 5e9]), st.sampled_from(["2024", "2025", "FY2025"])),
+                max_size=12))
+def test_every_mention_is_in_exactly_one_row(mentions):
+    amounts = [amount(d, s, v, period=p) for d, s, v, p in mentions]
+    rows = capex_table(amounts, DOCS)
+    assert sum(r.n_documents for r in rows) == len({(d, period_key(p)) for d, _, _, p in mentions})
+    assert all(r.usd_min <= r.usd_low <= r.usd_high <= r.usd_max for r in rows)
+    assert all(r.conflict == (r.n_figures > 1) for r in rows)

@@ -1,0 +1,166 @@
+"""`capex report` and `capex show` on articles written for these tests; the report is
+loaded in a real headless browser (Debian's chromium, installed by `make test`)."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from capex_extract.report import Span, chart, highlight
+
+CAPEX = Path(sys.executable).with_name("capex")
+if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
+    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
+
+ARTICLES = {
+    "2025-02-10_kddi.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる計画だ。\n"
+                           "同社はエヌビディアのH200を4000枚導入し、3月10日に稼働させる。\n",
+    "2025-03-05_ntt.txt": "NTTは2024年に800億円を投資した。今年はデータセンターの増強に1,200億円を投じる方針だ。\n"
+                          "売上高は13兆円だった。<script>alert(1)</script>\n",
+}
+WIRE = {"id": "w1", "published": "2025-04-01", "title": "KDDIが増強",
+        "text": "KDDIは今年度、AIデータセンターに1500億円を投じる。GPUを5000基そろえる。"}
+
+
+def run(*args, cwd=None):
+    return subprocess.run([str(CAPEX), *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def rows(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    (root / "in").mkdir()
+    for name, text in ARTICLES.items():
+        (root / "in" / name).write_text(text, encoding="utf-8")
+    (root / "in" / "wire.jsonl").write_text(json.dumps(WIRE, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run("extract", "in", "-o", "out", cwd=root).returncode == 0
+    done = run("report", "out", "-o", "report.html", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and done.stderr == ""
+    return root
+
+
+def test_the_page_is_self_contained(run_dir):
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "<link" not in page and "@import" not in page
+    assert "<script>alert(1)</script>" not in page  # article text is escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<svg" in page and page.count('class="bar"') == 3  # KDDI 2025, NTT 2024, NTT 2025
+
+
+def test_every_row_is_one_highlight_with_its_reading(run_dir):
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    for table in ("amounts", "gpu_counts", "dates"):
+        assert page.count(f'<mark class="{table}"') == len(rows(run_dir / "out" / f"{table}.csv")) > 0
+    assert 'title="amount: 150,000,000,000 JPY&#10;in USD:' in page.replace("\n", "&#10;")
+    assert "entity: KDDI" in page and "period: 2025" in page and "status: plan" in page
+    assert "rule: money.number_currency" in page and "chip: NVIDIA Hopper" in page
+
+
+def test_a_document_that_cannot_be_read_again_is_named(run_dir, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(run_dir / "out", out)
+    # Run from elsewhere: the recorded relative paths no longer lead to the files.
+    done = run("report", out, "-o", tmp_path / "r.html", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "2025-02-10_kddi.txt: cannot read in/2025-02-10_kddi.txt again" in done.stderr
+    assert "Text not available" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_without_tables_is_a_usage_error(tmp_path):
+    done = run("report", tmp_path, "-o", tmp_path / "r.html")
+    assert done.returncode == 2 and "no amounts, gpu_counts, dates, documents, capex table" in done.stderr
+
+
+def test_highlights_nest_and_crossing_spans_are_left_out():
+    text = "A社は2025年に<5>億円"
+    marks = [Span("amounts", 9, 14, "x"), Span("dates", 3, 8, 'a "q"'), Span("dates", 4, 10, "crosses")]
+    assert highlight(text, marks) == ('A社は<mark class="dates" title="a &quot;q&quot;">2025年</mark>に'
+                                      '<mark class="amounts" title="x">&lt;5&gt;億円</mark>')
+    nested = highlight("約1兆円", [Span("amounts", 0, 4, "a"), Span("dates", 1, 2, "b")])
+    assert nested == '<mark class="amounts" title="a">約<mark class="dates" title="b">1</mark>兆円</mark>'
+
+
+def test_the_chart_draws_whole_years_with_an_owner_and_a_dollar_value():
+    row = {"metric": "capex", "entity": "NTT", "period": "2025", "usd_low": "5e9", "usd_high": "6e9",
+           "usd_min": "5e9", "usd_max": "8e9", "conflict": "true"}
+    svg = chart([row, dict(row, period="2025-Q1"), dict(row, entity=""), dict(row, metric="revenue")])
+    assert svg.count('class="bar"') == 1 and "NTT 2025: 5,000,000,000–6,000,000,000 USD (sources disagree)" in svg
+    assert "No capex figure" in chart([dict(row, usd_low="")])
+
+
+def test_show_filters_by_entity_metric_and_year(run_dir):
+    done = run("show", run_dir / "out", "--entity", "ntt", "--metric", "capex", "--year", "2025")
+    assert done.returncode == 0, done.stderr
+    assert "capex: 1 of" in done.stdout and "120,000,000,000 JPY" in done.stdout and "plan" in done.stdout
+    assert "KDDI" not in done.stdout
+    fleet = run("show", run_dir / "out", "-t", "gpu_fleet").stdout
+    assert "NVIDIA Hopper" in fleet and "4,000" in fleet and "5,000" in fleet
+    two_docs = run("show", run_dir / "out", "--entity", "KDDI", "--year", "2025").stdout
+    assert "2 docs, 2 mentions" in two_docs  # 2025年度 and 今年度 of a 2025 article: one row
+
+
+# ---------------------------------------------------------------------------
+# In a real browser
+
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: `make test` installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (`make test` installs it as root)")
+    return CHROMIUM
+
+
+def chromium(browser, profile, *args):
+    # No downloads, no sync, no background network: the page must stand on its own.
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}"]
+    return subprocess.run([browser, *flags, *map(str, args)], capture_output=True, text=True, timeout=120)
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24]), len(data)
+
+
+def test_the_browser_draws_every_highlight(run_dir, browser, tmp_path):
+    done = chromium(browser, tmp_path / "profile", "--dump-dom", (run_dir / "report.html").as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    drawn = re.search(r'<output id="drawn"([^>]*)>(\d+) highlights drawn</output>', done.stdout)
+    assert drawn, "the page's script did not run"
+    counted = dict(re.findall(r'data-([a-z_]+)="(\d+)"', drawn.group(1)))
+    for table in ("amounts", "gpu_counts", "dates"):
+        assert int(counted[table]) == len(rows(run_dir / "out" / f"{table}.csv")), table
+    assert int(counted["total"]) == int(drawn.group(2)) == sum(int(counted[t]) for t in ("amounts", "gpu_counts", "dates"))
+
+
+def test_the_browser_renders_a_screenshot(run_dir, browser, tmp_path):
+    shot, blank = tmp_path / "report.png", tmp_path / "blank.png"
+    (tmp_path / "blank.html").write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
+    for page, png in ((run_dir / "report.html", shot), (tmp_path / "blank.html", blank)):
+        done = chromium(browser, tmp_path / "profile", "--window-size=1200,1600", f"--screenshot={png}", page.as_uri())
+        assert done.returncode == 0 and png.exists(), done.stderr[-2000:]
+    (size, n_bytes), (_, blank_bytes) = png_size(shot), png_size(blank)
+    assert size == (1200, 1600)
+    # Text, highlights and the chart compress far worse than an empty page.
+    assert n_bytes > 10 * blank_bytes

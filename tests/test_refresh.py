@@ -457,3 +457,35 @@ def test_on_a_terminal_the_summary_shows_and_the_spinner_is_cleared(corpus: Path
     os.close(leader)
     screen = b"".join(chunks).decode("utf-8", "replace")
     assert "12 documents (12 new, 0 changed, 0 unchanged, 0 removed, 0 failed)" in screen
+
+
+LOADS = """
+import sys
+from capex_extract.cli import app
+sys.argv = ["capex", "extract", sys.argv[1], "-o", sys.argv[2]]
+try:
+    app()
+except SystemExit as e:
+    print(e.code, "pyarrow" in sys.modules, "capex_extract.pipeline" in sys.modules)
+"""
+
+
+def test_a_run_that_finds_nothing_changed_loads_neither_arrow_nor_the_rules(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    capex("extract", corpus, "-o", out, cwd=tmp_path)
+    again = subprocess.run([sys.executable, "-c", LOADS, str(corpus), str(out)], capture_output=True, text=True,
+                           env=_env(), timeout=60)
+    assert again.stdout.split() == ["0", "False", "False"]
+    (corpus / "a0004.txt").write_text(article(4) + "追記。\n", encoding="utf-8")
+    changed = subprocess.run([sys.executable, "-c", LOADS, str(corpus), str(out)], capture_output=True, text=True,
+                             env=_env(), timeout=60)
+    assert changed.stdout.split()[:2] == ["0", "True"]  # the rules load in the workers
+
+
+def test_a_missing_csv_is_written_again(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    capex("extract", corpus, "-o", out, cwd=tmp_path)
+    before = snapshot(out)
+    (out / "documents.csv").unlink()
+    assert capex("extract", corpus, "-o", out, cwd=tmp_path).returncode == 0
+    assert snapshot(out) == before

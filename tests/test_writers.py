@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import io
 import math
-import os
 import types
 import typing
 from pathlib import Path

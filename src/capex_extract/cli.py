@@ -14,23 +14,24 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from . import __version__, engines, evaluate, report, store, userdict
-from .corpus import Run
+from . import __version__, evaluate, report, store, userdict
 from .lexicon import DATA_DIR, read_rows
 from .messages import Messages
-from .readers import MAX_DOC_BYTES, iter_sources
+from .readers import MAX_DOC_BYTES, STDIN, iter_sources
 from .rows import InputError
 from .runs import read_table
+from .state import State, extractor_version, read_state, unchanged_run
 from .userdict import UserDictionary
-from .writers import write_csv
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # Exit status, as documented in the README.
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
@@ -52,6 +53,8 @@ class Table(str, Enum):
 def _write_stdout(table: pa.Table) -> None:
     """The table as UTF-8 CSV whatever the locale, as the files are. A reader that stops
     early (`| head`) is normal use, not an error."""
+    from .writers import write_csv
+
     stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
         write_csv(stdout, table)
@@ -134,7 +137,7 @@ def extract_command(
     messages = Messages(quiet, verbose, summary, log)
     try:
         code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
-                        int(max_size * 1e6), jobs or engines.default_jobs(), user, messages)
+                        int(max_size * 1e6), jobs, user, messages)
     finally:
         if log is not None:
             log.close()
@@ -148,6 +151,17 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         lock = nullcontext() if out is None else store.locked(
             out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
         with lock:
+            if out is not None and not full_refresh and STDIN not in paths and stdout_table is None:
+                state = read_state(out)
+                items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
+                same = None if state is None else unchanged_run(
+                    state, items, extractor_version(user), option, keep_removed)
+                if state is not None and same is not None:
+                    return _nothing_changed(state, *same, out, keep_removed, messages)
+            # Something to do: only now the rules, Arrow and the workers load.
+            from . import engines
+            from .corpus import Run
+
             previous = None
             if out is not None and not full_refresh:
                 try:
@@ -156,7 +170,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             run = Run(previous, option, now, keep_removed, user)
-            engine = engines.local(jobs)
+            engine = engines.local(jobs or engines.default_jobs())
             try:
                 with messages.progress() as done:
                     items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
@@ -173,7 +187,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                 messages.document(doc, "kept" if keep_removed else "removed")
             if out is not None:
                 try:
-                    store.publish(out, tables, previous)
+                    store.publish(out, tables)
                 except OSError as e:
                     messages.error(f"--out {out}", f"{e.strerror or e}; the previous tables are unchanged")
                     return EXIT_NOT_WRITTEN
@@ -187,6 +201,22 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         f"{tables['gpu_counts'].num_rows} GPU counts, {tables['dates'].num_rows} dates"
         + (f" → {out}" if out else ""))
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
+
+
+def _nothing_changed(state: State, seen: list[str], errors: list[InputError], out: Path, keep_removed: bool,
+                     messages: Messages) -> int:
+    """Report a run that found every document unchanged: the tables stay as they are."""
+    for e in errors:
+        messages.error(f"{e.path}:{e.line}" if e.line else e.path, e.reason)
+    for doc in seen:
+        messages.document(doc, "unchanged")
+    for doc in state.documents.keys() - set(seen):
+        messages.document(doc, "kept")
+    messages.summary(
+        f"{len(state.documents)} documents (0 new, 0 changed, {len(seen)} unchanged, 0 removed, {len(errors)} failed), "
+        f"{state.rows['amounts']} amounts, {state.rows['gpu_counts']} GPU counts, {state.rows['dates']} dates"
+        f" → {out}")
+    return EXIT_INPUT_FAILED if errors else EXIT_OK
 
 
 def _stdout_console() -> Console:

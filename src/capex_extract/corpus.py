@@ -9,46 +9,22 @@ the same fact tables, byte for byte, as a full one.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import __version__
+from .consolidate import capex_table, gpu_fleet_table
 from .engines import Engine
-from .lexicon import DATA_DIR
 from .readers import SourceDoc
 from .rows import Document, Extraction, InputError
-from .consolidate import capex_table, gpu_fleet_table
+from .state import Before, extractor_version, status
 from .userdict import EMPTY, UserDictionary
 from .writers import ROW_TYPES, to_arrow
 
 FACT_TABLES = ("amounts", "gpu_counts", "dates")
-_DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")
-
-
-@lru_cache(maxsize=4)
-def extractor_version(user: UserDictionary = EMPTY) -> str:
-    """The package version and a digest of everything that decides the rows: the code, the
-    rule files, the user's dictionaries and the tokenizer's versions. Any change to them
-    re-extracts every document."""
-    digest = hashlib.sha256()
-    for e in user.entries:
-        digest.update(f"{e.kind}\0{e.word}\0{e.value}\0{e.vendor}\0".encode())
-    files = sorted(Path(__file__).parent.glob("*.py")) + sorted(DATA_DIR.glob("*.csv"))
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for dist in ("sudachipy", "sudachidict_core"):
-        try:
-            digest.update(f"{dist}={version(dist)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{dist}=?\0".encode())
-    return f"{__version__}+{digest.hexdigest()[:12]}"
+_DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")  # Before's fields
 
 
 def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
@@ -100,16 +76,11 @@ class Run:
         self.extractor = self.extractor or extractor_version(self.user)
         # Only the columns that decide; converting time stamps to Python is slow.
         documents = self.previous["documents"].select(list(_DECIDING)).to_pylist() if self.previous else []
-        self._before: dict[str, dict] = {d["doc"]: d for d in documents}
+        self._before: dict[str, Before] = {d["doc"]: Before(**d) for d in documents}
 
     def status(self, src: SourceDoc) -> str:
         """`new`, `changed` or `unchanged` (its previous rows are still right)."""
-        before = self._before.get(src.doc)
-        if before is None:
-            return "new"
-        same = (before["sha256"] == src.sha256 and before["path"] == src.path and before["line"] == src.line
-                and before["extractor"] == self.extractor and before["reference_option"] == self.option)
-        return "unchanged" if same else "changed"
+        return status(self._before.get(src.doc), src, self.extractor, self.option)
 
     def keep(self, src: SourceDoc) -> None:
         self.counts.unchanged += 1
@@ -151,7 +122,7 @@ class Run:
         self.counts.failed += 1
         self.errors.append(error)
         for doc, before in self._before.items():
-            if _held_by(error, before["path"], before["line"]):
+            if _held_by(error, before.path, before.line):
                 self._order.append((doc, True))
 
     def _seen(self, src: SourceDoc, fallback: bool) -> None:
@@ -165,7 +136,7 @@ class Run:
         listed: set[str] = set()
         for doc, fallback in self._order:
             before = self._before.get(doc)
-            if doc in listed or (fallback and (doc in present or (before["path"], before["line"]) in self._fresh_lines)):
+            if doc in listed or (fallback and (doc in present or (before.path, before.line) in self._fresh_lines)):
                 continue
             order.append(doc)
             listed.add(doc)
@@ -174,11 +145,6 @@ class Run:
             order += self.gone
         else:
             self.counts.removed = len(self.gone)
-        if self.previous is not None and not self._rows["documents"] and order == list(self._before) and (
-                self.previous["errors"].to_pylist() == [asdict(e) for e in self.errors]):
-            # Nothing changed: the previous tables as they are (building even empty Arrow
-            # arrays would import pandas, a third of such a run's time).
-            return dict(self.previous)
         fresh = {d.doc for d in self._rows["documents"]}
         carried = pa.array(sorted(set(order) - fresh), pa.string())
         ranks = pa.array(order, pa.string())

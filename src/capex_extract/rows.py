@@ -167,3 +167,15 @@ class GpuFleetRow:
     text: str
     sentence: str
     rule: str
+
+
+# The tables a run writes, each with its row type; the order they are listed in.
+ROW_TYPES: dict[str, type] = {
+    "amounts": Amount,
+    "gpu_counts": GpuCount,
+    "dates": DateMention,
+    "documents": Document,
+    "capex": CapexRow,
+    "gpu_fleet": GpuFleetRow,
+    "errors": InputError,
+}

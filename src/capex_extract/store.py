@@ -22,11 +22,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from .writers import SCHEMAS, write_table_files
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 LOCK = ".capex.lock"
 COMMIT = ".capex-commit"
@@ -83,12 +82,10 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def publish(out: Path, tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None = None) -> bool:
-    """Replace the tables in OUT with `tables`, all together, unless they equal `previous`
-    (what OUT holds); return whether anything was written. The caller holds the lock."""
-    if previous is not None and previous.keys() == tables.keys() and all(
-            tables[name].equals(previous[name]) for name in tables):
-        return False
+def publish(out: Path, tables: dict[str, pa.Table]) -> None:
+    """Replace the tables in OUT with `tables`, all together. The caller holds the lock."""
+    from .writers import write_table_files
+
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     try:
         for name, table in tables.items():
@@ -100,7 +97,6 @@ def publish(out: Path, tables: dict[str, pa.Table], previous: dict[str, pa.Table
         raise
     _sync_dir(out)
     _move_into_place(out / COMMIT, out)
-    return True
 
 
 def _move_into_place(commit: Path, out: Path) -> None:
@@ -125,6 +121,11 @@ def read_previous(out: Path) -> dict[str, pa.Table] | None:
 
     Raises Unreadable when some are there but cannot be used: a file missing, damaged or
     of another schema."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .writers import SCHEMAS
+
     if not (out / "documents.parquet").exists():
         return None
     tables = {}

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from capex_extract.rows import Amount, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
+from capex_extract.rows import ROW_TYPES
 
 
 def _required(name: str, type_: pa.DataType) -> pa.Field:
@@ -153,15 +153,6 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 
-ROW_TYPES: dict[str, type] = {
-    "amounts": Amount,
-    "gpu_counts": GpuCount,
-    "dates": DateMention,
-    "documents": Document,
-    "capex": CapexRow,
-    "gpu_fleet": GpuFleetRow,
-    "errors": InputError,
-}
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +33,8 @@ import pyarrow.parquet as pq
 from corpus import build_to_size
 
 CAPEX = Path(sys.executable).with_name("capex")
-SAMPLE_EVERY = 0.1  # seconds between two looks at a run's processes
+SAMPLE_EVERY = 0.25  # seconds between two looks at a run's processes
+PAGE = os.sysconf("SC_PAGE_SIZE")
 # Written for this benchmark: the shortest article that still has an amount, a count and a date.
 TINY = "さくらインターネットは2025年6月、GPUを800基増設し、約50億円を投じると発表した。\n"
 
@@ -42,7 +44,7 @@ class Run:
     wall: float  # seconds from start to exit
     cpu: float  # seconds of CPU, user and system, of the main process (and what it waited for)
     peak_rss: int  # bytes, the largest single process
-    peak_tree: int  # bytes, the most the whole process tree held at once (sum of PSS, sampled)
+    peak_tree: int  # bytes, the most the whole process tree held at once (sampled)
     stdout: str
 
 
@@ -52,24 +54,33 @@ def measure(args: list[str]) -> Run:
     Peak memory of a process tree: the main process's own peak is exact (ru_maxrss from
     wait4). The `--jobs` workers are grandchildren (forked by multiprocessing's fork server,
     which the main process never waits for, so RUSAGE_CHILDREN would not see them), and
-    what matters is how much the tree holds *at once*; so /proc is read every SAMPLE_EVERY
-    seconds for every process of the run's session, adding up PSS (shared pages such as the
-    memory-mapped Sudachi dictionary are split between the processes that share them,
-    not counted once per worker). Sampling can miss a spike shorter than the interval.
+    what matters is how much the tree holds *at once*; so every SAMPLE_EVERY seconds the
+    bench reads /proc/PID/statm of every process in the run's session and adds up their
+    private memory, plus the largest file-backed part once: it is mostly the memory-mapped
+    Sudachi dictionary and Python's libraries, the same pages in every process.
+    (smaps_rollup's PSS would be exact, but reading it costs ~20 ms per large process,
+    a sixth of a core at this rate, taken from the run being measured.) Sampling can miss
+    a spike shorter than the interval.
     """
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
                                  start_new_session=True, text=True)
         peak_rss = peak_tree = 0
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            memory = [_memory(p) for p in _session(child.pid)]
-            peak_tree = max(peak_tree, sum(pss for _, pss in memory))
-            peak_rss = max([peak_rss, *(rss for rss, _ in memory)])
-            time.sleep(SAMPLE_EVERY)
+        try:
+            while True:
+                pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+                if pid:
+                    break
+                memory = [_memory(p) for p in _session(child.pid)]
+                peak_rss = max([peak_rss, *(rss for rss, _ in memory)])
+                peak_tree = max(peak_tree, sum(rss - shared for rss, shared in memory)
+                                + max((shared for _, shared in memory), default=0))
+                time.sleep(SAMPLE_EVERY)
+        except BaseException:  # Ctrl-C reaches only this session, not the run's: end the run too
+            os.killpg(child.pid, signal.SIGTERM)
+            child.wait()
+            raise
         wall = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)
         stdout = child.stdout.read()
@@ -95,12 +106,12 @@ def _session(sid: int) -> list[int]:
 
 
 def _memory(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) of a process in bytes; (0, 0) if it has ended."""
+    """(resident, resident and file-backed or shared) bytes of a process; (0, 0) if it has ended."""
     try:
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        _, resident, shared = Path(f"/proc/{pid}/statm").read_text().split()[:3]
     except OSError:
         return 0, 0
-    return int(fields["Rss"].split()[0]) * 1024, int(fields["Pss"].split()[0]) * 1024
+    return int(resident) * PAGE, int(shared) * PAGE
 
 
 def tokenize_every_line(root: str) -> None:
@@ -177,14 +188,14 @@ def main() -> None:
     print(f"start-up, one tiny article: -j 1 {start_1.wall:.2f} s, -j 2 {start_2.wall:.2f} s; "
           f"Sudachi dictionary load {sudachi['load']:.2f} s")
     print()
-    print(f"{'':36}{'wall s':>8}{'chars/s':>12}{'peak RSS MB':>13}{'tree PSS MB':>13}")
+    print(f"{'':36}{'wall s':>8}{'chars/s':>12}{'peak RSS MB':>13}{'tree MB':>9}")
     rows = [("(a) SudachiPy, every non-empty line", a, speed["a"]),
             ("(b) capex extract -j 1", b, speed["b"]),
             ("(c) capex extract -j 2", c, speed["c"])]
     for label, run, cps in rows:
-        print(f"{label:36}{run.wall:8.1f}{cps:12,.0f}{run.peak_rss / mb:13.0f}{run.peak_tree / mb:13.0f}")
+        print(f"{label:36}{run.wall:8.1f}{cps:12,.0f}{run.peak_rss / mb:13.0f}{run.peak_tree / mb:9.0f}")
     print(f"    (a) tokenizing alone {sudachi['tokenizing']:.1f} s: its chars/s; "
-          "peak RSS: the largest process; tree PSS: the whole run at once, sampled")
+          "peak RSS: the largest process; tree: the whole run at once, sampled")
     print()
     b_a, c_b = speed["b"] / speed["a"], speed["c"] / speed["b"]
     # CPU time hardly depends on what else the machine runs; wall time does.

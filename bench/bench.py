@@ -188,14 +188,15 @@ def main() -> None:
     print(f"start-up, one tiny article: -j 1 {start_1.wall:.2f} s, -j 2 {start_2.wall:.2f} s; "
           f"Sudachi dictionary load {sudachi['load']:.2f} s")
     print()
-    print(f"{'':36}{'wall s':>8}{'chars/s':>12}{'peak RSS MB':>13}{'tree MB':>9}")
+    print(f"{'':36}{'wall s':>8}{'chars/s':>12}{'CPU s':>8}{'peak RSS MB':>13}{'tree MB':>9}")
     rows = [("(a) SudachiPy, every non-empty line", a, speed["a"]),
             ("(b) capex extract -j 1", b, speed["b"]),
             ("(c) capex extract -j 2", c, speed["c"])]
     for label, run, cps in rows:
-        print(f"{label:36}{run.wall:8.1f}{cps:12,.0f}{run.peak_rss / mb:13.0f}{run.peak_tree / mb:9.0f}")
+        print(f"{label:36}{run.wall:8.1f}{cps:12,.0f}{run.cpu:8.1f}{run.peak_rss / mb:13.0f}{run.peak_tree / mb:9.0f}")
     print(f"    (a) tokenizing alone {sudachi['tokenizing']:.1f} s: its chars/s; "
-          "peak RSS: the largest process; tree: the whole run at once, sampled")
+          "CPU: the main process's;\n"
+          "    peak RSS: the largest process; tree: the whole run at once, sampled")
     print()
     b_a, c_b = speed["b"] / speed["a"], speed["c"] / speed["b"]
     # CPU time hardly depends on what else the machine runs; wall time does.

@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser clean bench-refresh
+.PHONY: run test install browser clean bench-refresh bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,13 @@ test: $(STAMP) browser
 # A first and a second run over 1,000 unchanged documents (the nightly refresh).
 bench-refresh: $(STAMP)
 	$(PY) bench/refresh.py
+
+# Speed and memory: SudachiPy alone, capex extract -j 1 and -j 2 on a corpus of MB megabytes
+# built from data/samples (SEED picks the variations). A benchmark: it prints, it does not pass or fail.
+MB ?= 50
+SEED ?= 1
+bench: $(STAMP)
+	$(PY) bench/bench.py --mb $(MB) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) out

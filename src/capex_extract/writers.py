@@ -207,10 +207,11 @@ def _plain_float(value: float) -> str:
     return format(Decimal(text), "f") if "e" in text else text
 
 
-def write_csv(stream: TextIO, table: pa.Table) -> None:
+def write_csv(stream: TextIO, table: pa.Table, header: bool = True) -> None:
     """Write one table as CSV (header first, RFC 4180 quoting) to an open text stream."""
     writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(table.schema.names)
+    if header:
+        writer.writerow(table.schema.names)
     for batch in table.to_batches():
         for row in batch.to_pylist():
             writer.writerow([csv_cell(value) for value in row.values()])
@@ -219,19 +220,61 @@ def write_csv(stream: TextIO, table: pa.Table) -> None:
 # ---------------------------------------------------------------------------
 # Files
 
+# Rows per Parquet row group. Fixed, so that the bytes depend on the rows alone and not on
+# how a run assembled them (an incremental run writes what a full one does).
+ROW_GROUP = 50_000
+
+
+class TableWriter:
+    """`<name>.parquet` and `<name>.csv` in `directory`, written as rows arrive, so that a
+    table of any size never has to be held whole."""
+
+    def __init__(self, directory: Path, name: str) -> None:
+        self.name = name
+        self.schema = SCHEMAS[name]
+        self.rows = 0
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._parquet_file = open(Path(directory) / f"{name}.parquet", "xb")
+        self._parquet = pq.ParquetWriter(self._parquet_file, self.schema)
+        self._csv = open(Path(directory) / f"{name}.csv", "x", encoding="utf-8", newline="")
+        write_csv(self._csv, self.schema.empty_table())
+
+    def write(self, table: pa.Table) -> None:
+        if not table.schema.equals(self.schema):
+            raise ValueError(f"table {self.name!r}: rows of another schema")
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        self.rows += table.num_rows
+        while self._pending_rows >= ROW_GROUP:
+            self._flush(ROW_GROUP)
+
+    def write_rows(self, rows: list[Any]) -> None:
+        if rows:
+            self.write(to_arrow(self.name, rows))
+
+    def _flush(self, n: int) -> None:
+        pending = pa.concat_tables(self._pending)
+        group, rest = pending.slice(0, n).combine_chunks(), pending.slice(n)
+        self._parquet.write_table(group, row_group_size=n)
+        write_csv(self._csv, group, header=False)
+        self._pending, self._pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def close(self) -> None:
+        """Write what is left and make both files durable."""
+        if self._pending_rows:
+            self._flush(self._pending_rows)
+        self._parquet.close()
+        for f in (self._parquet_file, self._csv):
+            _sync(f)
+            f.close()
+
 
 def write_table_files(directory: Path, name: str, table: pa.Table) -> None:
-    """`<name>.parquet` and `<name>.csv` in `directory`, each on disk before this returns.
-
-    One chunk per column first, so that the bytes depend on the rows alone and not on how
-    a run happened to assemble them."""
-    table = table.combine_chunks()
-    with open(Path(directory) / f"{name}.parquet", "xb") as f:
-        pq.write_table(table, f)
-        _sync(f)
-    with open(Path(directory) / f"{name}.csv", "x", encoding="utf-8", newline="") as f:
-        write_csv(f, table)
-        _sync(f)
+    """`<name>.parquet` and `<name>.csv` in `directory`, each on disk before this returns."""
+    writer = TableWriter(directory, name)
+    writer.write(table)
+    writer.close()
 
 
 def _sync(f: Any) -> None:

@@ -39,6 +39,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Extract AI-infrastructure amounts, GPU counts and dates from Japanese news.")
 
 
+class EngineKind(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class Table(str, Enum):
     amounts = "amounts"
     gpu_counts = "gpu_counts"
@@ -110,6 +115,10 @@ def extract_command(
                                        help="How long to wait for another run on the same OUT."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
                              help="Worker processes (default 0: one per core)."),
+    engine: EngineKind = typer.Option(EngineKind.local, "--engine",
+                                      help="Where documents are extracted: local processes, or a Dask cluster."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help="The Dask scheduler of --engine dask (default: a local cluster)."),
     max_size: float = typer.Option(MAX_DOC_BYTES / 1e6, "--max-size", metavar="MB", min=0.001,
                                    help="Largest document read (a file, or one JSON line)."),
     summary: bool | None = typer.Option(
@@ -128,13 +137,21 @@ def extract_command(
         # Checked before the work, not after it: the tables need a folder.
         typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
+    if scheduler is not None and engine is not EngineKind.dask:
+        raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    if scheduler is not None and jobs:
+        raise typer.BadParameter("the cluster at --scheduler has its own workers", param_hint="--jobs")
     option = _parse_date(reference_date)
     user = _user_dictionary(dicts)
     log = _open_log(log_file)
     messages = Messages(quiet, verbose, summary, log)
     try:
         code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
-                        int(max_size * 1e6), jobs or engines.default_jobs(), user, messages)
+                        int(max_size * 1e6),
+                        lambda: engines.start(engine.value, jobs or engines.default_jobs(), scheduler), user, messages)
+    except engines.Unavailable as e:
+        typer.echo(f"error: {e}", err=True)
+        code = EXIT_USAGE
     finally:
         if log is not None:
             log.close()
@@ -142,8 +159,8 @@ def extract_command(
 
 
 def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, option: dt.date | None,
-             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int, jobs: int,
-             user: UserDictionary, messages: Messages) -> int:
+             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int,
+             start_engine: Callable[[], engines.Engine], user: UserDictionary, messages: Messages) -> int:
     try:
         lock = nullcontext() if out is None else store.locked(
             out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
@@ -156,7 +173,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             run = Run(previous, option, now, keep_removed, user)
-            engine = engines.local(jobs)
+            engine = start_engine()
             try:
                 with messages.progress() as done:
                     items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)

@@ -138,9 +138,9 @@ class Unavailable(Exception):
     """The engine asked for cannot run: its extra is not installed, its cluster cannot be reached."""
 
 
-# Documents per Dask task. A task costs the client and scheduler 1.6 ms or more (measured
-# on a local cluster), as much as a short document's extraction; 16 documents a task cut
-# a 1,500-document run on two workers from 19 s to 12.5 s.
+# Documents per Dask task. A task costs the client and scheduler about 1.7 ms (measured on
+# a local cluster), as much as a short document's extraction: one document a task made a
+# 1,500-document run on two workers 1.5 to 2 times as long as 16 a task.
 _DASK_BATCH = 16
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -194,7 +194,9 @@ class DaskEngine(_Windowed):
             _check_address(scheduler)
         else:
             self._cluster = distributed.LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
+                # The dashboard's server starts whatever it is told; on a free loopback port it
+                # cannot collide with another cluster's.
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR)
         try:
             self._client = distributed.Client(self._cluster or scheduler, set_as_default=False)

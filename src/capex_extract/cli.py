@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from . import __version__, evaluate, report, store, userdict
+from . import __version__, engines, evaluate, report, store, userdict
 from .lexicon import DATA_DIR, read_rows
 from .messages import Messages
 from .readers import MAX_DOC_BYTES, STDIN, iter_sources
@@ -38,6 +38,11 @@ EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2,
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Extract AI-infrastructure amounts, GPU counts and dates from Japanese news.")
+
+
+class EngineKind(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class Table(str, Enum):
@@ -113,6 +118,10 @@ def extract_command(
                                        help="How long to wait for another run on the same OUT."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, metavar="N",
                              help="Worker processes (default 0: one per core)."),
+    engine: EngineKind = typer.Option(EngineKind.local, "--engine",
+                                      help="Where documents are extracted: local processes, or a Dask cluster."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                         help="The Dask scheduler of --engine dask (default: a local cluster)."),
     max_size: float = typer.Option(MAX_DOC_BYTES / 1e6, "--max-size", metavar="MB", min=0.001,
                                    help="Largest document read (a file, or one JSON line)."),
     summary: bool | None = typer.Option(
@@ -131,13 +140,21 @@ def extract_command(
         # Checked before the work, not after it: the tables need a folder.
         typer.echo(f"error: --out {out}: exists and is not a folder", err=True)
         raise typer.Exit(EXIT_USAGE)
+    if scheduler is not None and engine is not EngineKind.dask:
+        raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    if scheduler is not None and jobs:
+        raise typer.BadParameter("the cluster at --scheduler has its own workers", param_hint="--jobs")
     option = _parse_date(reference_date)
     user = _user_dictionary(dicts)
     log = _open_log(log_file)
     messages = Messages(quiet, verbose, summary, log)
     try:
         code = _extract(paths, out, stdout_table, option, full_refresh, keep_removed, lock_timeout,
-                        int(max_size * 1e6), jobs, user, messages)
+                        int(max_size * 1e6),
+                        lambda: engines.start(engine.value, jobs or engines.default_jobs(), scheduler), user, messages)
+    except engines.Unavailable as e:
+        typer.echo(f"error: {e}", err=True)
+        code = EXIT_USAGE
     finally:
         if log is not None:
             log.close()
@@ -145,8 +162,8 @@ def extract_command(
 
 
 def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, option: dt.date | None,
-             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int, jobs: int,
-             user: UserDictionary, messages: Messages) -> int:
+             full_refresh: bool, keep_removed: bool, lock_timeout: float, max_bytes: int,
+             start_engine: Callable[[], engines.Engine], user: UserDictionary, messages: Messages) -> int:
     try:
         lock = nullcontext() if out is None else store.locked(
             out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
@@ -159,7 +176,6 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                 if state is not None and same is not None:
                     return _nothing_changed(state, *same, out, keep_removed, messages)
             # Something to do: only now the rules, Arrow and the workers load.
-            from . import engines
             from .corpus import Run
 
             previous = None
@@ -170,7 +186,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             run = Run(previous, option, now, keep_removed, user)
-            engine = engines.local(jobs or engines.default_jobs())
+            engine = start_engine()
             try:
                 with messages.progress() as done:
                     items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)

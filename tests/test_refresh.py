@@ -489,3 +489,19 @@ def test_a_missing_csv_is_written_again(corpus: Path, tmp_path: Path):
     (out / "documents.csv").unlink()
     assert capex("extract", corpus, "-o", out, cwd=tmp_path).returncode == 0
     assert snapshot(out) == before
+
+
+def test_inputs_given_in_another_order_give_the_tables_of_a_full_run_in_that_order(tmp_path: Path):
+    first, second = make_corpus(tmp_path / "a", 5), tmp_path / "b"
+    second.mkdir()
+    for i in range(5, 9):
+        (second / f"b{i}.txt").write_text(article(i), encoding="utf-8")
+    out = tmp_path / "out"
+    capex("extract", first, second, "-o", out, cwd=tmp_path)
+    proc = capex("extract", second, first, "-o", out, "--summary", cwd=tmp_path)
+    # b's documents are carried; a's now come after them, out of their old order: extracted again.
+    assert summary_counts(proc) == "0 new, 5 changed, 4 unchanged, 0 removed, 0 failed"
+    full = capex("extract", second, first, "-o", tmp_path / "full", cwd=tmp_path)
+    assert full.returncode == 0
+    for table in FACTS:
+        assert (out / f"{table}.parquet").read_bytes() == (tmp_path / "full" / f"{table}.parquet").read_bytes()

@@ -6,15 +6,16 @@ summary go to stderr (``messages.py``).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import typer
 from rich.console import Console
@@ -29,9 +30,6 @@ from .rows import InputError
 from .runs import read_table
 from .state import State, extractor_version, read_state, unchanged_run
 from .userdict import UserDictionary
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 # Exit status, as documented in the README.
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_NOT_WRITTEN = 0, 1, 2, 3, 4
@@ -55,19 +53,16 @@ class Table(str, Enum):
     errors = "errors"
 
 
-def _write_stdout(table: pa.Table) -> None:
-    """The table as UTF-8 CSV whatever the locale, as the files are. A reader that stops
-    early (`| head`) is normal use, not an error."""
-    from .writers import write_csv
-
-    stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+def _copy_to_stdout(csv_file: Path) -> None:
+    """A written table's CSV, as it is on disk (UTF-8 whatever the locale). A reader that
+    stops early (`| head`) is normal use, not an error."""
     try:
-        write_csv(stdout, table)
+        with open(csv_file, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
     except BrokenPipeError:
         # Python would report the closed pipe again when it flushes stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    finally:
-        stdout.detach()
 
 
 def _version(value: bool) -> None:
@@ -186,36 +181,39 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             run = Run(previous, option, now, keep_removed, user)
-            engine = start_engine()
+            # Without --out the tables are still written, to a folder that goes at the end.
+            folder = store.staging(out) if out is not None else tempfile.TemporaryDirectory(prefix="capex-")
             try:
-                with messages.progress() as done:
-                    items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
-                    for item, status in run.process(items, engine):
-                        if isinstance(item, InputError):
-                            messages.error(f"{item.path}:{item.line}" if item.line else item.path, item.reason)
-                        else:
-                            messages.document(item.doc, status)
-                            done(item.doc)
-            finally:
-                engine.close()
-            tables = run.tables()
-            for doc in run.gone:
-                messages.document(doc, "kept" if keep_removed else "removed")
-            if out is not None:
-                try:
-                    store.publish(out, tables)
-                except OSError as e:
-                    messages.error(f"--out {out}", f"{e.strerror or e}; the previous tables are unchanged")
-                    return EXIT_NOT_WRITTEN
+                with folder as tables, messages.progress() as done:
+                    engine = start_engine()
+                    try:
+                        items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
+                        for item, status in run.write(items, engine, Path(tables)):
+                            if isinstance(item, InputError):
+                                messages.error(f"{item.path}:{item.line}" if item.line else item.path, item.reason)
+                            else:
+                                messages.document(item.doc, status)
+                                done(item.doc)
+                    finally:
+                        engine.close()
+                    for doc in run.gone:
+                        messages.document(doc, "kept" if keep_removed else "removed")
+                    if out is None and stdout_table is not None:
+                        _copy_to_stdout(Path(tables) / f"{stdout_table.value}.csv")
+            except OSError as e:
+                messages.error(f"--out {out}", f"{e.strerror or e}; the previous tables are unchanged")
+                return EXIT_NOT_WRITTEN
+            except store.Unreadable as e:
+                messages.error(f"--out {out}", f"{e}; the previous tables are unchanged (try --full-refresh)")
+                return EXIT_NOT_WRITTEN
     except store.Busy as e:
         messages.error(f"--out {out}", f"{e}; gave up after {lock_timeout:g} s (--lock-timeout)")
         return EXIT_LOCKED
-    if stdout_table is not None:
-        _write_stdout(tables[stdout_table.value])
+    if out is not None and stdout_table is not None:
+        _copy_to_stdout(out / f"{stdout_table.value}.csv")
     messages.summary(
-        f"{tables['documents'].num_rows} documents ({run.counts}), {tables['amounts'].num_rows} amounts, "
-        f"{tables['gpu_counts'].num_rows} GPU counts, {tables['dates'].num_rows} dates"
-        + (f" → {out}" if out else ""))
+        f"{run.rows['documents']} documents ({run.counts}), {run.rows['amounts']} amounts, "
+        f"{run.rows['gpu_counts']} GPU counts, {run.rows['dates']} dates" + (f" → {out}" if out else ""))
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
 
 

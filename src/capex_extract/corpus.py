@@ -1,30 +1,37 @@
 """A run over many documents: which to extract, which rows to keep from the previous run,
-and the tables that result.
+and the tables that result, written as the run goes.
 
 A document is extracted again only when its bytes, its place, the extractor or the
-reference-date option changed; otherwise its previous rows are carried over as they were.
-Rows are ordered by the documents' order in this run's walk, so an incremental run writes
-the same fact tables, byte for byte, as a full one.
+reference-date option changed; otherwise its previous rows are copied over as they were.
+Rows are written in the documents' order in this run's walk, so an incremental run writes
+the same fact tables, byte for byte, as a full one. Neither this run's rows nor the
+previous tables are held whole: rows stream from the engine and from the previous files
+into the new ones, which is why a previous document is carried only in increasing order
+(one met out of order, because the walk changed, is extracted again).
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import accumulate
+from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .consolidate import capex_table, gpu_fleet_table
 from .engines import Engine
 from .readers import SourceDoc
-from .rows import Document, Extraction, InputError
+from .rows import ROW_TYPES, Document, Extraction, InputError
 from .state import Before, extractor_version, status
+from .store import Previous, RowCursor
 from .userdict import EMPTY, UserDictionary
-from .writers import ROW_TYPES, to_arrow
+from .writers import TableWriter, to_arrow
 
 FACT_TABLES = ("amounts", "gpu_counts", "dates")
 _DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")  # Before's fields
+# This run's rows are handed to the writers this many at a time.
+_FRESH_BATCH = 2_000
 
 
 def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
@@ -55,118 +62,146 @@ class Counts:
                 f"{self.removed} removed, {self.failed} failed")
 
 
-@dataclass
 class Run:
-    """What one run has seen so far, in walk order, against the previous run's tables."""
+    """One run: decides each document against the previous tables and writes the new ones
+    into a folder as it goes."""
 
-    previous: dict[str, pa.Table] | None
-    option: dt.date | None
-    extracted_at: dt.datetime
-    keep_removed: bool = False
-    user: UserDictionary = EMPTY
-    extractor: str = ""
-    counts: Counts = field(default_factory=Counts)
-    errors: list[InputError] = field(default_factory=list)
-    _rows: dict[str, list] = field(default_factory=lambda: {t: [] for t in (*FACT_TABLES, "documents")})
-    _order: list[tuple[str, bool]] = field(default_factory=list)  # (doc, is a fallback)
-    _fresh_lines: set[tuple[str, int | None]] = field(default_factory=set)
-    gone: list[str] = field(default_factory=list)  # documents of the previous run not found, once tables() ran
-
-    def __post_init__(self) -> None:
-        self.extractor = self.extractor or extractor_version(self.user)
+    def __init__(self, previous: Previous | None, option: dt.date | None, extracted_at: dt.datetime,
+                 keep_removed: bool = False, user: UserDictionary = EMPTY) -> None:
+        self.previous = previous
+        self.option = option
+        self.extracted_at = extracted_at
+        self.keep_removed = keep_removed
+        self.user = user
+        self.extractor = extractor_version(user)
+        self.counts = Counts()
+        self.rows = {name: 0 for name in ROW_TYPES}
+        self.gone: list[str] = []  # previous documents not found, once the run is written
+        documents = previous.documents if previous is not None else None
         # Only the columns that decide; converting time stamps to Python is slow.
-        documents = self.previous["documents"].select(list(_DECIDING)).to_pylist() if self.previous else []
-        self._before: dict[str, Before] = {d["doc"]: Before(**d) for d in documents}
+        deciding = documents.select(list(_DECIDING)).to_pylist() if documents is not None else []
+        self._before = [Before(**d) for d in deciding]
+        self._position = {b.doc: i for i, b in enumerate(self._before)}
+        # Where each previous document's rows start in each fact table, from its counts.
+        self._counts = {name: documents[f"n_{name}"].to_pylist() if documents is not None else []
+                        for name in FACT_TABLES}
+        self._offsets = {name: [0, *accumulate(n)] for name, n in self._counts.items()}
+        self._last = -1  # position of the last previous document carried in the walk
+        self._deferred: list[int] = []  # previous documents to carry at the end, if not met
+        self._present: set[str] = set()
 
-    def status(self, src: SourceDoc) -> str:
-        """`new`, `changed` or `unchanged` (its previous rows are still right)."""
-        return status(self._before.get(src.doc), src, self.extractor, self.option)
+    # -- deciding, in walk order (the engine's producer side) ----------------------------
 
-    def keep(self, src: SourceDoc) -> None:
-        self.counts.unchanged += 1
-        self._seen(src, fallback=False)
+    def _decide(self, item: SourceDoc | InputError) -> tuple[list[int], tuple | None]:
+        """The previous documents to carry at this item, and the extraction task, if any."""
+        if isinstance(item, InputError):
+            return self._fallbacks(item), None
+        position = self._position.get(item.doc)
+        before = self._before[position] if position is not None else None
+        if status(before, item, self.extractor, self.option) == "unchanged" and position > self._last:
+            self._last = position
+            return [position], None
+        return [], (item, self.option, self.extracted_at, self.extractor, self.user)
 
-    def add(self, src: SourceDoc, rows: Extraction, document: Document) -> str:
-        """Take the rows of a document extracted in this run; return its status."""
-        status = self.status(src)
-        setattr(self.counts, status, getattr(self.counts, status) + 1)
-        self._rows["amounts"] += rows.amounts
-        self._rows["gpu_counts"] += rows.gpu_counts
-        self._rows["dates"] += rows.dates
-        self._rows["documents"].append(document)
-        self._seen(src, fallback=False)
-        return status
+    def _fallbacks(self, error: InputError) -> list[int]:
+        """Documents a failed input held last time keep their rows: a file that cannot be
+        read today is not a file that was deleted. A failed JSON line's document may turn up
+        on another line, so it waits for the end."""
+        held = [i for i, b in enumerate(self._before) if _held_by(error, b.path, b.line)]
+        now = [i for i in held if i > self._last] if error.line is None else []
+        self._deferred += [i for i in held if i not in now]
+        if now:
+            self._last = now[-1]
+        return now
 
-    def process(self, items: Iterable[SourceDoc | InputError], engine: Engine
-                ) -> Iterator[tuple[SourceDoc | InputError, str]]:
-        """Extract on `engine` what needs it; yield every item, in order, with its status
-        (`new`, `changed`, `unchanged`, or `failed` for an input error)."""
-        def task(item: SourceDoc | InputError) -> tuple | None:
-            if isinstance(item, InputError) or self.status(item) == "unchanged":
-                return None
-            return item, self.option, self.extracted_at, self.extractor, self.user
+    # -- writing, in the same order (the consumer side) --------------------------------
 
-        for item, result in engine.ordered(extract_document, ((item, task(item)) for item in items)):
+    def write(self, items: Iterable[SourceDoc | InputError], engine: Engine, folder: Path
+              ) -> Iterator[tuple[SourceDoc | InputError, str]]:
+        """Extract on `engine` what needs it and write every table into `folder`; yield
+        every item, in order, with its status (`new`, `changed`, `unchanged`, `failed`)."""
+        writers = {name: TableWriter(folder, name) for name in (*FACT_TABLES, "documents")}
+        cursors = {name: self.previous.cursor(name) for name in FACT_TABLES} if self.previous else {}
+        fresh: dict[str, list] = {name: [] for name in writers}
+        errors: list[InputError] = []
+
+        def flush() -> None:
+            for name, rows in fresh.items():
+                writers[name].write_rows(rows)
+                rows.clear()
+
+        def carry(positions: list[int], cursors: dict[str, RowCursor]) -> None:
+            if positions:
+                flush()
+            for p in positions:
+                self._carry(p, writers, cursors)
+
+        pairs = ((item, *self._decide(item)) for item in items)
+        work = (((item, carried), task) for item, carried, task in pairs)
+        for (item, carried), result in engine.ordered(extract_document, work):
+            carry(carried, cursors)
             if isinstance(item, InputError):
-                self.fail(item)
+                self.counts.failed += 1
+                errors.append(item)
                 yield item, "failed"
             elif result is None:
-                self.keep(item)
+                self.counts.unchanged += 1
                 yield item, "unchanged"
             else:
-                yield item, self.add(item, *result)
-
-    def fail(self, error: InputError) -> None:
-        """Record a failed input. Documents it held last time keep their rows: a file that
-        cannot be read today is not a file that was deleted."""
-        self.counts.failed += 1
-        self.errors.append(error)
-        for doc, before in self._before.items():
-            if _held_by(error, before.path, before.line):
-                self._order.append((doc, True))
-
-    def _seen(self, src: SourceDoc, fallback: bool) -> None:
-        self._order.append((src.doc, fallback))
-        self._fresh_lines.add((src.path, src.line))
-
-    def tables(self) -> dict[str, pa.Table]:
-        """The tables to publish: this run's rows and the carried-over ones, in walk order."""
-        present = {doc for doc, fallback in self._order if not fallback}
-        order: list[str] = []
-        listed: set[str] = set()
-        for doc, fallback in self._order:
-            before = self._before.get(doc)
-            if doc in listed or (fallback and (doc in present or (before.path, before.line) in self._fresh_lines)):
-                continue
-            order.append(doc)
-            listed.add(doc)
-        self.gone = [doc for doc in self._before if doc not in listed]
+                rows, document = result
+                state = "changed" if item.doc in self._position else "new"
+                setattr(self.counts, state, getattr(self.counts, state) + 1)
+                fresh["amounts"] += rows.amounts
+                fresh["gpu_counts"] += rows.gpu_counts
+                fresh["dates"] += rows.dates
+                fresh["documents"].append(document)
+                self._present.add(item.doc)
+                if len(fresh["dates"]) + len(fresh["amounts"]) >= _FRESH_BATCH:
+                    flush()
+                yield item, state
+        # What was not met in the walk: fallbacks that had to wait, and with --keep-removed
+        # every document not found, in their previous order, from the start of the files.
+        rest = {p for p in self._deferred if self._before[p].doc not in self._present}
+        missing = [i for i, b in enumerate(self._before) if b.doc not in self._present and i not in rest]
+        self.gone = [self._before[i].doc for i in missing]
         if self.keep_removed:
-            order += self.gone
+            rest.update(missing)
         else:
-            self.counts.removed = len(self.gone)
-        fresh = {d.doc for d in self._rows["documents"]}
-        carried = pa.array(sorted(set(order) - fresh), pa.string())
-        ranks = pa.array(order, pa.string())
-        tables = {}
-        for name in (*FACT_TABLES, "documents"):
-            parts = [to_arrow(name, self._rows[name])]
-            if self.previous is not None:
-                old = self.previous[name]
-                parts.insert(0, old.filter(pc.is_in(old["doc"], value_set=carried)))
-            table = pa.concat_tables(parts)
-            tables[name] = table.take(pc.sort_indices(pc.index_in(table["doc"], value_set=ranks)))
-        amounts, gpu_counts, documents = (_rows_of(tables, name) for name in ("amounts", "gpu_counts", "documents"))
-        tables["capex"] = to_arrow("capex", capex_table(amounts, documents))
-        tables["gpu_fleet"] = to_arrow("gpu_fleet", gpu_fleet_table(gpu_counts, documents))
-        tables["errors"] = to_arrow("errors", self.errors)
-        return tables
+            self.counts.removed = len(missing)
+        if rest and self.previous is not None:
+            carry(sorted(rest), {name: self.previous.cursor(name) for name in FACT_TABLES})
+        flush()
+        for name, writer in writers.items():
+            writer.close()
+            self.rows[name] = writer.rows
+        self._consolidate(folder)
+        self._write_rows(folder, "errors", errors)
+
+    def _carry(self, p: int, writers: dict[str, TableWriter], cursors: dict[str, RowCursor]) -> None:
+        for name in FACT_TABLES:
+            n = self._counts[name][p]
+            if n:
+                writers[name].write(cursors[name].take(self._offsets[name][p], n))
+        writers["documents"].write(self.previous.documents.slice(p, 1))
+        self._present.add(self._before[p].doc)
+
+    def _consolidate(self, folder: Path) -> None:
+        # Consolidation groups across all documents, so it reads the written tables back.
+        amounts, gpu_counts, documents = (_rows_of(folder, name) for name in ("amounts", "gpu_counts", "documents"))
+        self._write_rows(folder, "capex", capex_table(amounts, documents))
+        self._write_rows(folder, "gpu_fleet", gpu_fleet_table(gpu_counts, documents))
+
+    def _write_rows(self, folder: Path, name: str, rows: list) -> None:
+        writer = TableWriter(folder, name)
+        writer.write(to_arrow(name, rows))
+        writer.close()
+        self.rows[name] = writer.rows
 
 
-def _rows_of(tables: dict[str, pa.Table], name: str) -> list:
-    """A table's rows as its row dataclass, for the consolidation rules."""
+def _rows_of(folder: Path, name: str) -> list:
+    """A written table's rows as its row dataclass, for the consolidation rules."""
     row_type = ROW_TYPES[name]
-    return [row_type(**row) for row in tables[name].to_pylist()]
+    return [row_type(**row) for row in pq.ParquetFile(folder / f"{name}.parquet").read().to_pylist()]
 
 
 def _held_by(error: InputError, path: str, line: int | None) -> bool:

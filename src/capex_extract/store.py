@@ -82,21 +82,30 @@ def recover(out: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A folder inside OUT for a run's new tables. When the block ends normally its tables
+    replace OUT's, all together; when it raises, they are dropped and OUT's stay. The
+    caller holds the lock."""
+    folder = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    try:
+        yield folder
+        _sync_dir(folder)
+        os.rename(folder, out / COMMIT)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _sync_dir(out)
+    _move_into_place(out / COMMIT, out)
+
+
 def publish(out: Path, tables: dict[str, pa.Table]) -> None:
     """Replace the tables in OUT with `tables`, all together. The caller holds the lock."""
     from .writers import write_table_files
 
-    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
-    try:
+    with staging(out) as folder:
         for name, table in tables.items():
-            write_table_files(staging, name, table)
-        _sync_dir(staging)
-        os.rename(staging, out / COMMIT)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _sync_dir(out)
-    _move_into_place(out / COMMIT, out)
+            write_table_files(folder, name, table)
 
 
 def _move_into_place(commit: Path, out: Path) -> None:
@@ -116,26 +125,72 @@ def _sync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def read_previous(out: Path) -> dict[str, pa.Table] | None:
+class Previous:
+    """The tables a previous run left in OUT: its documents table in memory, the others
+    read row group by row group as their rows are carried over."""
+
+    def __init__(self, out: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from .writers import SCHEMAS
+
+        self.out = out
+        for name, schema in SCHEMAS.items():
+            path = out / f"{name}.parquet"
+            try:
+                found = pq.read_schema(path)
+            except (OSError, pa.ArrowException) as e:
+                raise Unreadable(f"{path.name}: {e}") from None
+            if not found.equals(schema):
+                raise Unreadable(f"{path.name} has the columns of another version")
+        try:
+            self.documents = pq.ParquetFile(out / "documents.parquet").read()
+        except (OSError, pa.ArrowException) as e:
+            raise Unreadable(f"documents.parquet: {e}") from None
+
+    def cursor(self, name: str) -> RowCursor:
+        return RowCursor(self.out / f"{name}.parquet")
+
+
+class RowCursor:
+    """The rows of one table file, taken in increasing order without reading it whole."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._file = pq.ParquetFile(path)
+        self._batches = self._file.iter_batches(batch_size=1 << 16)
+        self._batch = None
+        self._start = 0  # row number of the current batch's first row
+
+    def take(self, start: int, count: int) -> pa.Table:
+        """Rows start .. start + count; `start` never goes back."""
+        import pyarrow as pa
+
+        pieces = []
+        while count:
+            while self._batch is None or start >= self._start + self._batch.num_rows:
+                if self._batch is not None:
+                    self._start += self._batch.num_rows
+                self._batch = next(self._batches, None)
+                if self._batch is None:
+                    raise Unreadable(f"{self.path.name}: fewer rows than the documents table counts")
+            if start < self._start:
+                raise ValueError("rows are taken in increasing order")
+            at = start - self._start
+            n = min(count, self._batch.num_rows - at)
+            pieces.append(self._batch.slice(at, n))
+            start, count = start + n, count - n
+        return pa.Table.from_batches(pieces, schema=self._file.schema_arrow)
+
+
+def read_previous(out: Path) -> Previous | None:
     """The tables a previous run left in OUT, or None when there are none.
 
     Raises Unreadable when some are there but cannot be used: a file missing, damaged or
     of another schema."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .writers import SCHEMAS
-
     if not (out / "documents.parquet").exists():
         return None
-    tables = {}
-    for name, schema in SCHEMAS.items():
-        path = out / f"{name}.parquet"
-        try:
-            table = pq.ParquetFile(path).read()
-        except (OSError, pa.ArrowException) as e:
-            raise Unreadable(f"{path.name}: {e}") from None
-        if not table.schema.equals(schema):
-            raise Unreadable(f"{path.name} has the columns of another version")
-        tables[name] = table
-    return tables
+    return Previous(out)

@@ -481,3 +481,10 @@ def test_folder_links_are_followed_but_a_loop_is_reported_once(tmp_path: Path) -
         InputError(str(root / "a" / "up"), None, f"symbolic link loop (leads back to {root.resolve()})"),
         ("b/two.txt", ARTICLE),
     ]
+
+
+def test_the_same_name_under_two_roots_gets_two_keys(tmp_path: Path) -> None:
+    a = write(tmp_path / "a" / "x.txt", SHORT.encode())
+    b = write(tmp_path / "b" / "x.txt", ARTICLE.encode())
+    items = sources(tmp_path / "a", tmp_path / "b")
+    assert [(i.doc, i.path) for i in items] == [("x.txt", str(a)), (str(b), str(b))]

@@ -241,6 +241,7 @@ class _Inputs:
         self.files: set[str] = set()
         self.dirs: set[str] = set()
         self.read_stdin = False
+        self.docs: set[str] = {STDIN}
 
     def _too_big(self, what: str) -> str:
         return f"{what} over the {_megabytes(self.max_bytes)} limit for one document (--max-size)"
@@ -314,6 +315,11 @@ class _Inputs:
         if real in self.files:
             return
         self.files.add(real)
+        if doc in self.docs:
+            # Two input roots holding the same relative name (a/x.txt, b/x.txt): the second
+            # is keyed by its path as reached, so that `doc` stays unique.
+            doc = path
+        self.docs.add(doc)
         if path.lower().endswith(".jsonl"):
             yield from self._jsonl(path, doc)
             return

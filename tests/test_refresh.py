@@ -505,3 +505,16 @@ def test_inputs_given_in_another_order_give_the_tables_of_a_full_run_in_that_ord
     assert full.returncode == 0
     for table in FACTS:
         assert (out / f"{table}.parquet").read_bytes() == (tmp_path / "full" / f"{table}.parquet").read_bytes()
+
+
+def test_one_worker_or_two_write_the_same_tables(tmp_path: Path):
+    src = make_corpus(tmp_path / "in", 30)
+    for jobs in ("1", "2"):
+        assert capex("extract", src, "-o", tmp_path / f"out{jobs}", "-j", jobs, cwd=tmp_path).returncode == 0
+    for table in TABLES:
+        if table != "documents":
+            for ext in ("csv", "parquet"):
+                assert (tmp_path / "out1" / f"{table}.{ext}").read_bytes() == \
+                    (tmp_path / "out2" / f"{table}.{ext}").read_bytes(), (table, ext)
+    strip = [{k: v for k, v in r.items() if k != "extracted_at"} for r in rows(tmp_path / "out1", "documents")]
+    assert strip == [{k: v for k, v in r.items() if k != "extracted_at"} for r in rows(tmp_path / "out2", "documents")]

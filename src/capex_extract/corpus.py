@@ -37,8 +37,7 @@ _FRESH_BATCH = 2_000
 def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
                      extractor: str, user: UserDictionary = EMPTY) -> tuple[Extraction, Document]:
     """The rows of one document and its row in the documents table."""
-    # Imported here: the rules and the tokenizer cost a run that finds nothing changed
-    # more than all its other work.
+    # Imported here: with worker processes, the main process never loads the rules.
     from .pipeline import extract
 
     rows = extract(src.text, src.doc, src.doc_id, src.published, option, src.filename_date, user)

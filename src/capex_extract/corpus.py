@@ -199,8 +199,9 @@ class Run:
 
 def _rows_of(folder: Path, name: str) -> list:
     """A written table's rows as its row dataclass, for the consolidation rules."""
-    row_type = ROW_TYPES[name]
-    return [row_type(**row) for row in pq.ParquetFile(folder / f"{name}.parquet").read().to_pylist()]
+    table = pq.ParquetFile(folder / f"{name}.parquet").read()
+    # Column lists zipped into rows: no dictionary per row.
+    return [ROW_TYPES[name](*values) for values in zip(*(column.to_pylist() for column in table.columns))]
 
 
 def _held_by(error: InputError, path: str, line: int | None) -> bool:

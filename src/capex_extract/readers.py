@@ -238,7 +238,7 @@ class _Inputs:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self.files: set[str] = set()
+        self.files: set[tuple[int, int]] = set()
         self.dirs: set[str] = set()
         self.read_stdin = False
         self.docs: set[str] = {STDIN}
@@ -311,10 +311,15 @@ class _Inputs:
                     errno.ENOENT, "no such file or directory")))
 
     def file(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
-        real = os.path.realpath(path)
-        if real in self.files:
+        try:
+            # The file itself, however reached: one stat, where realpath costs one per folder.
+            st = os.stat(path)
+        except OSError as e:
+            yield InputError(path, None, _stat_reason(path, e))
             return
-        self.files.add(real)
+        if (st.st_dev, st.st_ino) in self.files:
+            return
+        self.files.add((st.st_dev, st.st_ino))
         if doc in self.docs:
             # Two input roots holding the same relative name (a/x.txt, b/x.txt): the second
             # is keyed by its path as reached, so that `doc` stays unique.

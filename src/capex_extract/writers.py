@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -212,9 +213,19 @@ def write_csv(stream: TextIO, table: pa.Table, header: bool = True) -> None:
     writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     if header:
         writer.writerow(table.schema.names)
-    for batch in table.to_batches():
-        for row in batch.to_pylist():
-            writer.writerow([csv_cell(value) for value in row.values()])
+    # Column by column, each with the one formatter its type needs: the rows of a large
+    # table are rendered several times faster than cell by cell.
+    columns = [[cell(v) for v in column.to_pylist()] for column, cell in
+               zip(table.columns, (_cell_of(field.type) for field in table.schema))]
+    writer.writerows(zip(*columns))
+
+
+def _cell_of(type_: pa.DataType) -> Callable[[Any], str]:
+    if pa.types.is_string(type_):
+        return lambda v: "" if v is None else v
+    if pa.types.is_integer(type_):
+        return lambda v: "" if v is None else str(v)
+    return csv_cell
 
 
 # ---------------------------------------------------------------------------

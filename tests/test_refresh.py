@@ -518,3 +518,16 @@ def test_one_worker_or_two_write_the_same_tables(tmp_path: Path):
                     (tmp_path / "out2" / f"{table}.{ext}").read_bytes(), (table, ext)
     strip = [{k: v for k, v in r.items() if k != "extracted_at"} for r in rows(tmp_path / "out1", "documents")]
     assert strip == [{k: v for k, v in r.items() if k != "extracted_at"} for r in rows(tmp_path / "out2", "documents")]
+
+
+def test_a_folder_given_that_is_gone_today_keeps_its_rows(tmp_path: Path):
+    news, wire = make_corpus(tmp_path / "news", 3), make_corpus(tmp_path / "wire", 2)
+    out = tmp_path / "out"
+    capex("extract", news, wire, "-o", out, cwd=tmp_path)
+    before = {r["doc"]: r for r in rows(out, "documents")}
+    wire.rename(tmp_path / "wire-unmounted")  # a share that did not mount tonight
+    proc = capex("extract", news, wire, "-o", out, "--summary", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"error {wire}: no such file or directory" in err(proc)
+    assert summary_counts(proc) == "0 new, 0 changed, 3 unchanged, 0 removed, 1 failed"
+    assert {r["doc"]: r for r in rows(out, "documents")} == before

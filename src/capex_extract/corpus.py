@@ -11,6 +11,7 @@ into the new ones, which is why a previous document is carried only in increasin
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -88,6 +89,10 @@ class Run:
         self._last = -1  # position of the last previous document carried in the walk
         self._deferred: list[int] = []  # previous documents to carry at the end, if not met
         self._present: set[str] = set()
+        self._by_path: dict[str, list[int]] = {}
+        for i, b in enumerate(self._before):
+            self._by_path.setdefault(b.path, []).append(i)
+        self._paths = sorted(self._by_path)
 
     # -- deciding, in walk order (the engine's producer side) ----------------------------
 
@@ -106,12 +111,24 @@ class Run:
         """Documents a failed input held last time keep their rows: a file that cannot be
         read today is not a file that was deleted. A failed JSON line's document may turn up
         on another line, so it waits for the end."""
-        held = [i for i, b in enumerate(self._before) if _held_by(error, b.path, b.line)]
+        held = self._held_by(error)
         now = [i for i in held if i > self._last] if error.line is None else []
         self._deferred += [i for i in held if i not in now]
         if now:
             self._last = now[-1]
         return now
+
+    def _held_by(self, error: InputError) -> list[int]:
+        """Positions of the previous documents read from the failed path: that file, or
+        that line of it, or everything under that folder."""
+        if error.line is not None:
+            return [i for i in self._by_path.get(error.path, []) if self._before[i].line == error.line]
+        folder = error.path.rstrip("/") + "/"
+        # Paths under the folder sort together, just after it: a range of the sorted list.
+        lo = bisect.bisect_left(self._paths, folder)
+        hi = bisect.bisect_left(self._paths, folder[:-1] + chr(ord("/") + 1))
+        under = [i for path in self._paths[lo:hi] for i in self._by_path[path]]
+        return sorted(self._by_path.get(error.path, []) + under)
 
     # -- writing, in the same order (the consumer side) --------------------------------
 
@@ -202,9 +219,3 @@ def _rows_of(folder: Path, name: str) -> list:
     table = pq.ParquetFile(folder / f"{name}.parquet").read()
     # Column lists zipped into rows: no dictionary per row.
     return [ROW_TYPES[name](*values) for values in zip(*(column.to_pylist() for column in table.columns))]
-
-
-def _held_by(error: InputError, path: str, line: int | None) -> bool:
-    if error.line is not None:
-        return path == error.path and line == error.line
-    return path == error.path or path.startswith(error.path.rstrip("/") + "/")

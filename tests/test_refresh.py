@@ -262,7 +262,9 @@ def test_a_committed_publish_interrupted_midway_is_finished_by_the_next_run(tmp_
     out = tmp_path / "out"
     out.mkdir()
     empty = {name: to_arrow(name, []) for name in SCHEMAS}
-    store.publish(out, empty)
+    with store.staging(out) as folder:
+        for name, table in empty.items():
+            write_table_files(folder, name, table)
     commit = out / store.COMMIT
     commit.mkdir()
     errors = to_arrow("errors", [InputError("x.txt", None, "empty file")])

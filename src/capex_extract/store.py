@@ -99,15 +99,6 @@ def staging(out: Path) -> Iterator[Path]:
     _move_into_place(out / COMMIT, out)
 
 
-def publish(out: Path, tables: dict[str, pa.Table]) -> None:
-    """Replace the tables in OUT with `tables`, all together. The caller holds the lock."""
-    from .writers import write_table_files
-
-    with staging(out) as folder:
-        for name, table in tables.items():
-            write_table_files(folder, name, table)
-
-
 def _move_into_place(commit: Path, out: Path) -> None:
     # The documents table goes last: until it has moved, the previous one still describes
     # what the next run must re-extract, so even a reader of a half-moved folder errs safe.

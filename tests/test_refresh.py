@@ -533,3 +533,11 @@ def test_a_folder_given_that_is_gone_today_keeps_its_rows(tmp_path: Path):
     assert f"error {wire}: no such file or directory" in err(proc)
     assert summary_counts(proc) == "0 new, 0 changed, 3 unchanged, 0 removed, 1 failed"
     assert {r["doc"]: r for r in rows(out, "documents")} == before
+
+
+def test_stdout_of_a_run_that_finds_nothing_changed_is_the_table_as_it_is(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    first = capex("extract", corpus, "-o", out, "--stdout", "amounts", cwd=tmp_path)
+    again = capex("extract", corpus, "-o", out, "--stdout", "amounts", cwd=tmp_path)
+    assert first.stdout == again.stdout == (out / "amounts.csv").read_bytes()
+    assert first.stdout.count(b"\r\n") > 12

@@ -163,12 +163,14 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         lock = nullcontext() if out is None else store.locked(
             out, lock_timeout, lambda holder: messages.info(f"--out {out}: {holder}; waiting up to {lock_timeout:g} s"))
         with lock:
-            if out is not None and not full_refresh and STDIN not in paths and stdout_table is None:
+            if out is not None and not full_refresh and STDIN not in paths:
                 state = read_state(out)
                 items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
                 same = None if state is None else unchanged_run(
                     state, items, extractor_version(user), option, keep_removed)
                 if state is not None and same is not None:
+                    if stdout_table is not None:
+                        _copy_to_stdout(out / f"{stdout_table.value}.csv")
                     return _nothing_changed(state, *same, out, keep_removed, messages)
             # Something to do: only now the rules, Arrow and the workers load.
             from .corpus import Run

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from helpers import plain_env
 
 CAPEX = Path(sys.executable).with_name("capex")
 if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
@@ -53,19 +53,10 @@ JSONL_BAD = '{"id": "n3", "text": "閉じていない行'
 # Helpers
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Rich treats these as "is a terminal" or as a width; the tests need plain pipes.
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES"):
-        env.pop(name, None)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
 def run(args: list[str | Path], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(CAPEX), *map(str, args)], cwd=cwd, input=stdin if stdin is not None else b"",
-        capture_output=True, env=_env(), timeout=60,
+        capture_output=True, env=plain_env(), timeout=60,
     )
 
 
@@ -440,7 +431,7 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
             f"同社は{i + 1}月に新拠点を開き、{i + 1}00億円を投じる。" * 20, encoding="utf-8")
     # pipefail: the pipeline's status is capex's, not head's.
     done = subprocess.run(f"set -o pipefail; '{CAPEX}' extract in --stdout dates | head -n 1", shell=True,
-                          executable="/bin/bash", cwd=tmp_path, capture_output=True, env=_env(), timeout=60)
+                          executable="/bin/bash", cwd=tmp_path, capture_output=True, env=plain_env(), timeout=60)
     assert done.returncode == 0
     assert done.stdout.decode().startswith("doc,doc_id,start,end")
     assert done.stderr.decode() == ""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 import distributed
 import pyarrow.parquet as pq
 import pytest
+from helpers import plain_env
 
 CAPEX = Path(sys.executable).with_name("capex")
 
@@ -65,16 +65,9 @@ def cluster():
         yield cluster.scheduler_address, client
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.update(extra)
-    return env
-
-
 def capex(*args: object, cwd: Path, env: dict[str, str] | None = None,
           prefix: tuple[str, ...] = (str(CAPEX),)) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, *map(str, args)], cwd=cwd, capture_output=True, env=env or _env(),
+    return subprocess.run([*prefix, *map(str, args)], cwd=cwd, capture_output=True, env=env or plain_env(),
                           timeout=120, stdin=subprocess.DEVNULL)
 
 
@@ -152,7 +145,7 @@ def test_an_unreachable_scheduler_is_a_usage_error(corpus: Path):
     address = f"tcp://127.0.0.1:{_closed_port()}"
     out = corpus.parent / "unreachable"
     proc = capex("extract", corpus, "-o", out, "--engine", "dask", "--scheduler", address, cwd=corpus.parent,
-                 env=_env(DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="1s"))
+                 env=plain_env(DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="1s"))
     assert proc.returncode == 2
     assert f"--scheduler {address}: cannot connect" in proc.stderr.decode()
     assert not (out / "amounts.parquet").exists()

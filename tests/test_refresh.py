@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from helpers import plain_env
 
 from capex_extract import store
 from capex_extract.rows import InputError
@@ -47,18 +48,10 @@ def make_corpus(root: Path, n: int) -> Path:
     return root
 
 
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    env.update(extra)
-    return env
-
-
 def capex(*args: object, cwd: Path, env: dict[str, str] | None = None,
           prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     return subprocess.run([*prefix, str(CAPEX), *map(str, args)], cwd=cwd, capture_output=True,
-                          env=env or _env(), timeout=120, stdin=subprocess.DEVNULL)
+                          env=env or plain_env(), timeout=120, stdin=subprocess.DEVNULL)
 
 
 def err(proc: subprocess.CompletedProcess) -> str:
@@ -146,7 +139,7 @@ def test_changed_rule_data_or_reference_date_re_extracts_all(corpus: Path, tmp_p
     out = tmp_path / "out"
     data = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[1] / "data", data)
-    env = _env(CAPEX_DATA_DIR=str(data))
+    env = plain_env(CAPEX_DATA_DIR=str(data))
     capex("extract", corpus, "-o", out, cwd=tmp_path, env=env)
     with open(data / "organizations.csv", "a", encoding="utf-8") as f:
         f.write("# a comment is enough: the rules are data, and data changed\n")
@@ -205,7 +198,7 @@ def big(tmp_path_factory) -> dict[str, Path]:
 
 def _start(big: dict[str, Path], out: Path) -> subprocess.Popen:
     return subprocess.Popen([str(CAPEX), "extract", str(big["src"]), "-o", str(out)], cwd=big["base"],
-                            env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            env=plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
 
@@ -288,7 +281,6 @@ HOLD = """
 import sys
 from pathlib import Path
 from capex_extract import store
-from capex_extract.rows import InputError
 with store.locked(Path(sys.argv[1]), timeout=0):
     print("held", flush=True)
     sys.stdin.readline()
@@ -319,7 +311,7 @@ def test_a_second_run_gives_up_with_its_own_exit_code(holder, corpus: Path, tmp_
 def test_a_second_run_waits_for_the_first(holder, corpus: Path, tmp_path: Path):
     out, other = holder
     waiting = subprocess.Popen([str(CAPEX), "extract", str(corpus), "-o", str(out), "--lock-timeout", "60"],
-                               cwd=tmp_path, env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               cwd=tmp_path, env=plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     line = waiting.stderr.readline().decode()
     assert "waiting up to 60 s" in line and f"pid {other.pid}" in line
@@ -332,7 +324,7 @@ def test_a_second_run_waits_for_the_first(holder, corpus: Path, tmp_path: Path):
 def test_two_runs_at_once_both_finish_and_agree(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
     procs = [subprocess.Popen([str(CAPEX), "extract", str(corpus), "-o", str(out), "--summary"], cwd=tmp_path,
-                              env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
              for _ in range(2)]
     outputs = sorted(summary_counts(subprocess.CompletedProcess([], p.wait(timeout=120), b"", p.stderr.read()))
                      for p in procs)
@@ -443,7 +435,7 @@ def test_on_a_terminal_the_summary_shows_and_the_spinner_is_cleared(corpus: Path
 
     leader, follower = pty.openpty()
     proc = subprocess.Popen([str(CAPEX), "extract", str(corpus), "-o", str(tmp_path / "out")], cwd=tmp_path,
-                            env=_env(TERM="xterm"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            env=plain_env(TERM="xterm"), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=follower)
     os.close(follower)
     chunks = []
@@ -476,11 +468,11 @@ def test_a_run_that_finds_nothing_changed_loads_neither_arrow_nor_the_rules(corp
     out = tmp_path / "out"
     capex("extract", corpus, "-o", out, cwd=tmp_path)
     again = subprocess.run([sys.executable, "-c", LOADS, str(corpus), str(out)], capture_output=True, text=True,
-                           env=_env(), timeout=60)
+                           env=plain_env(), timeout=60)
     assert again.stdout.split() == ["0", "False", "False"]
     (corpus / "a0004.txt").write_text(article(4) + "追記。\n", encoding="utf-8")
     changed = subprocess.run([sys.executable, "-c", LOADS, str(corpus), str(out)], capture_output=True, text=True,
-                             env=_env(), timeout=60)
+                             env=plain_env(), timeout=60)
     assert changed.stdout.split()[:2] == ["0", "True"]  # the rules load in the workers
 
 

@@ -192,7 +192,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                         items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
                         for item, status in run.write(items, engine, Path(tables)):
                             if isinstance(item, InputError):
-                                messages.error(f"{item.path}:{item.line}" if item.line else item.path, item.reason)
+                                messages.input_error(item)
                             else:
                                 messages.document(item.doc, status)
                                 done(item.doc)
@@ -223,7 +223,7 @@ def _nothing_changed(state: State, seen: list[str], errors: list[InputError], ou
                      messages: Messages) -> int:
     """Report a run that found every document unchanged: the tables stay as they are."""
     for e in errors:
-        messages.error(f"{e.path}:{e.line}" if e.line else e.path, e.reason)
+        messages.input_error(e)
     for doc in seen:
         messages.document(doc, "unchanged")
     for doc in state.documents.keys() - set(seen):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import accumulate
 from pathlib import Path
 
@@ -27,10 +27,9 @@ from .rows import ROW_TYPES, Document, Extraction, InputError
 from .state import Before, extractor_version, status
 from .store import Previous, RowCursor
 from .userdict import EMPTY, UserDictionary
-from .writers import TableWriter, to_arrow
+from .writers import TableWriter, to_arrow, write_table_files
 
 FACT_TABLES = ("amounts", "gpu_counts", "dates")
-_DECIDING = ("doc", "path", "line", "sha256", "extractor", "reference_option")  # Before's fields
 # This run's rows are handed to the writers this many at a time.
 _FRESH_BATCH = 2_000
 
@@ -79,7 +78,7 @@ class Run:
         self.gone: list[str] = []  # previous documents not found, once the run is written
         documents = previous.documents if previous is not None else None
         # Only the columns that decide; converting time stamps to Python is slow.
-        deciding = documents.select(list(_DECIDING)).to_pylist() if documents is not None else []
+        deciding = documents.select([f.name for f in fields(Before)]).to_pylist() if documents is not None else []
         self._before = [Before(**d) for d in deciding]
         self._position = {b.doc: i for i, b in enumerate(self._before)}
         # Where each previous document's rows start in each fact table, from its counts.
@@ -208,10 +207,9 @@ class Run:
         self._write_rows(folder, "gpu_fleet", gpu_fleet_table(gpu_counts, documents))
 
     def _write_rows(self, folder: Path, name: str, rows: list) -> None:
-        writer = TableWriter(folder, name)
-        writer.write(to_arrow(name, rows))
-        writer.close()
-        self.rows[name] = writer.rows
+        table = to_arrow(name, rows)
+        write_table_files(folder, name, table)
+        self.rows[name] = table.num_rows
 
 
 def _rows_of(folder: Path, name: str) -> list:

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from .rows import InputError
+
 
 class Messages:
     def __init__(self, quiet: bool = False, verbose: bool = False, summary: bool | None = None,
@@ -37,6 +39,10 @@ class Messages:
     def error(self, where: str, reason: str) -> None:
         self.console.print(f"[red]error[/red] {escape(where)}: {escape(reason)}")
         self._log("error", f"{where}: {reason}")
+
+    def input_error(self, error: InputError) -> None:
+        """`error PATH[:LINE]: reason`, the one line an input that failed gets."""
+        self.error(f"{error.path}:{error.line}" if error.line else error.path, error.reason)
 
     def warning(self, text: str) -> None:
         if not self.quiet:

@@ -28,7 +28,7 @@ from .messages import Messages
 from .readers import MAX_DOC_BYTES, STDIN, iter_sources
 from .rows import InputError
 from .runs import read_table
-from .state import State, extractor_version, read_state, unchanged_run
+from .state import Counts, State, extractor_version, read_state, unchanged_run
 from .userdict import UserDictionary
 
 # Exit status, as documented in the README.
@@ -213,9 +213,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         return EXIT_LOCKED
     if out is not None and stdout_table is not None:
         _copy_to_stdout(out / f"{stdout_table.value}.csv")
-    messages.summary(
-        f"{run.rows['documents']} documents ({run.counts}), {run.rows['amounts']} amounts, "
-        f"{run.rows['gpu_counts']} GPU counts, {run.rows['dates']} dates" + (f" → {out}" if out else ""))
+    _summary(messages, run.counts, run.rows, out)
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
 
 
@@ -228,11 +226,15 @@ def _nothing_changed(state: State, seen: list[str], errors: list[InputError], ou
         messages.document(doc, "unchanged")
     for doc in state.documents.keys() - set(seen):
         messages.document(doc, "kept")
-    messages.summary(
-        f"{len(state.documents)} documents (0 new, 0 changed, {len(seen)} unchanged, 0 removed, {len(errors)} failed), "
-        f"{state.rows['amounts']} amounts, {state.rows['gpu_counts']} GPU counts, {state.rows['dates']} dates"
-        f" → {out}")
+    _summary(messages, Counts(unchanged=len(seen), failed=len(errors)),
+             {**state.rows, "documents": len(state.documents)}, out)
     return EXIT_INPUT_FAILED if errors else EXIT_OK
+
+
+def _summary(messages: Messages, counts: Counts, rows: dict[str, int], out: Path | None) -> None:
+    messages.summary(
+        f"{rows['documents']} documents ({counts}), {rows['amounts']} amounts, "
+        f"{rows['gpu_counts']} GPU counts, {rows['dates']} dates" + (f" → {out}" if out else ""))
 
 
 def _stdout_console() -> Console:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from itertools import accumulate
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from .consolidate import capex_table, gpu_fleet_table
 from .engines import Engine
 from .readers import SourceDoc
 from .rows import ROW_TYPES, Document, Extraction, InputError
-from .state import Before, extractor_version, status
+from .state import Before, Counts, extractor_version, status
 from .store import Previous, RowCursor
 from .userdict import EMPTY, UserDictionary
 from .writers import TableWriter, to_arrow, write_table_files
@@ -46,19 +46,6 @@ def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.da
         rows.reference_year, rows.reference_source, src.encoding, src.size, src.sha256, len(src.text),
         rows.body_end, len(rows.amounts), len(rows.gpu_counts), len(rows.dates), extractor, option,
         extracted_at)
-
-
-@dataclass
-class Counts:
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: int = 0
-
-    def __str__(self) -> str:
-        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.removed} removed, {self.failed} failed")
 
 
 class Run:

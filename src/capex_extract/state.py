@@ -63,6 +63,21 @@ def status(before: Before | None, src: SourceDoc, extractor: str, option: dt.dat
     return "unchanged" if same else "changed"
 
 
+@dataclass
+class Counts:
+    """What a run did with its documents, for the summary."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
+                f"{self.removed} removed, {self.failed} failed")
+
+
 @dataclass(frozen=True)
 class State:
     documents: dict[str, Before]  # in the previous run's order

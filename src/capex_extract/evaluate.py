@@ -223,8 +223,9 @@ def attributes(kind: str, g: dict[str, Any], p: dict[str, Any]) -> dict[str, boo
         return {}
     qualifier = None if _blank(p.get("qualifier")) else str(p["qualifier"]).strip()
     r = {"entity": entity_ok(g, p.get("entity")), "qualifier": qualifier == g.get("qualifier")}
-    if g.get("year") is not None:
-        r["year"] = year_of(p.get("period")) in g["year"]
+    if "year" in g:
+        # A null year: the article gives no period, so the right prediction leaves it blank.
+        r["year"] = year_of(p.get("period")) in (g["year"] if g["year"] is not None else [None])
     if kind == "money":
         r["metric"] = str(p.get("metric", "")).strip() in [g["metric"], *g.get("metric_alt", [])]
     if kind == "gpu":

@@ -40,7 +40,7 @@ def money(doc, text, low, entity, year, metric="capex", qualifier=None):
 
 GOLD = [
     money("k1.txt", "1500億円", 1.5e11, ["KDDI"], [2025]),
-    fact("k1.txt", "gpu", "5000基", low=5000, high=5000, qualifier=None, chip=[None], entity=["KDDI"], year=[2025]),
+    fact("k1.txt", "gpu", "5000基", low=5000, high=5000, qualifier=None, chip=[None], entity=["KDDI"], year=None),
     fact("k1.txt", "date", "2025年度", value=["FY2025"]),
     fact("k1.txt", "boilerplate", "関連記事"),
     money("n1.txt", "800億円", 8e10, ["NTT"], [2024], qualifier="approx"),  # wrong on purpose

@@ -6,6 +6,7 @@ start-up.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -69,7 +70,7 @@ def err_text(proc: subprocess.CompletedProcess) -> str:
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -142,7 +143,7 @@ def test_extract_dir_writes_every_table_as_parquet_and_csv(clean):
     names = sorted(p.name for p in out.iterdir() if p.name != ".capex.lock")
     assert names == sorted(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))
     for table in TABLES:
-        with open(out / f"{table}.csv", encoding="utf-8", newline="") as f:
+        with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f))
         rows = read_csv(out / f"{table}.csv")
         parquet = pq.read_table(out / f"{table}.parquet")
@@ -203,8 +204,10 @@ def test_stdout_amounts_is_exactly_the_amounts_csv(clean):
     expected = {"doc": "a_utf8.txt", "text": "500億円", "amount_low": "50000000000.0",
                 "amount_high": "50000000000.0", "currency": "JPY", "qualifier": ""}
     assert any(all(r[k] == v for k, v in expected.items()) for r in rows), rows
-    # Nothing else on stdout: the bytes are the very file -o writes.
-    assert proc.stdout == (clean["out"] / "amounts.csv").read_bytes()
+    # Nothing else on stdout: the bytes are the very file -o writes, without its BOM.
+    on_disk = (clean["out"] / "amounts.csv").read_bytes()
+    assert on_disk.startswith(codecs.BOM_UTF8) and not proc.stdout.startswith(codecs.BOM_UTF8)
+    assert proc.stdout == on_disk[len(codecs.BOM_UTF8):]
 
 
 def test_stdout_without_out_writes_no_files(clean):
@@ -433,5 +436,5 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     done = subprocess.run(f"set -o pipefail; '{CAPEX}' extract in --stdout dates | head -n 1", shell=True,
                           executable="/bin/bash", cwd=tmp_path, capture_output=True, env=plain_env(), timeout=60)
     assert done.returncode == 0
-    assert done.stdout.decode().startswith("doc,doc_id,start,end")
+    assert done.stdout.decode().startswith("doc_id,doc,start,end")
     assert done.stderr.decode() == ""

@@ -84,7 +84,7 @@ def _table_files(out: Path) -> list[str]:
 
 
 def _documents_csv(out: Path) -> list[dict[str, str]]:
-    with open(out / "documents.csv", encoding="utf-8", newline="") as f:
+    with open(out / "documents.csv", encoding="utf-8-sig", newline="") as f:
         return [{k: v for k, v in row.items() if k != "extracted_at"} for row in csv.DictReader(f)]
 
 

@@ -63,7 +63,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
 
 
 def rows(out: Path, table: str) -> list[dict[str, str]]:
-    with open(out / f"{table}.csv", encoding="utf-8", newline="") as f:
+    with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 
@@ -205,7 +205,7 @@ def _start(big: dict[str, Path], out: Path) -> subprocess.Popen:
 def _readable(out: Path) -> None:
     for table in TABLES:
         assert pq.read_table(out / f"{table}.parquet").schema.equals(SCHEMAS[table])
-        with open(out / f"{table}.csv", encoding="utf-8", newline="") as f:
+        with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
             assert next(csv.reader(f)) == SCHEMAS[table].names
 
 

@@ -35,7 +35,7 @@ def run(*args, cwd=None):
 
 
 def rows(path):
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 

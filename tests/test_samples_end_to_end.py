@@ -29,7 +29,7 @@ def out(tmp_path_factory):
 
 
 def read(path):
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 

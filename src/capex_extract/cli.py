@@ -5,6 +5,7 @@ summary go to stderr (``messages.py``).
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import os
@@ -54,10 +55,13 @@ class Table(str, Enum):
 
 
 def _copy_to_stdout(csv_file: Path) -> None:
-    """A written table's CSV, as it is on disk (UTF-8 whatever the locale). A reader that
-    stops early (`| head`) is normal use, not an error."""
+    """A written table's CSV, as it is on disk (UTF-8 whatever the locale) but without the
+    file's BOM, which would end up inside a pipe's first cell. A reader that stops early
+    (`| head`) is normal use, not an error."""
     try:
         with open(csv_file, "rb") as f:
+            if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+                f.seek(0)
             shutil.copyfileobj(f, sys.stdout.buffer)
         sys.stdout.buffer.flush()
     except BrokenPipeError:

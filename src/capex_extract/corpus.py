@@ -201,6 +201,8 @@ class Run:
 
 def _rows_of(folder: Path, name: str) -> list:
     """A written table's rows as its row dataclass, for the consolidation rules."""
-    table = pq.ParquetFile(folder / f"{name}.parquet").read()
-    # Column lists zipped into rows: no dictionary per row.
-    return [ROW_TYPES[name](*values) for values in zip(*(column.to_pylist() for column in table.columns))]
+    row_type = ROW_TYPES[name]
+    # The columns in the dataclass's order (the file's may differ: doc_id comes first),
+    # column lists zipped into rows: no dictionary per row.
+    table = pq.ParquetFile(folder / f"{name}.parquet").read(columns=[f.name for f in fields(row_type)])
+    return [row_type(*values) for values in zip(*(column.to_pylist() for column in table.columns))]

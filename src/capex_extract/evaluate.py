@@ -113,7 +113,7 @@ class Report:
 def read_gold(path: Path) -> list[dict[str, Any]]:
     """Gold facts, with the fields that hold alternatives as lists."""
     facts = []
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue

@@ -37,3 +37,9 @@ def rate_for(currency: str, year: int | None, rates: dict[str, dict[int, float]]
         earlier = [y for y in years if y <= year]
         chosen = earlier[-1] if earlier else years[0]
     return Rate(by_year[chosen], chosen)
+
+
+def to_usd(amount: float, rate: Rate) -> float:
+    """An amount in US dollars, to the cent: an annual average gives no more, and a float
+    product would print its binary noise (2.0000000000000004e9) in every table."""
+    return round(amount * rate.usd_per_unit, 2)

@@ -99,7 +99,7 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
             out.amounts.append(Amount(
                 doc, doc_id, s, e, text[s:e], float(f.q.low), float(f.q.high), cur, f.q.qualifier,
                 f.metric or "other", f.entity, p_label, p_start, p_end,
-                f.q.low * per_unit if per_unit else None, f.q.high * per_unit if per_unit else None,
+                fx.to_usd(f.q.low, rate) if rate else None, fx.to_usd(f.q.high, rate) if rate else None,
                 per_unit, rate.year if rate else None, sentence, f.q.rule, f.status))
         else:
             out.gpu_counts.append(GpuCount(

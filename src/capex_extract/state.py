@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import __version__
+from .cells import unescape_cell
 from .lexicon import DATA_DIR
 from .readers import SourceDoc
 from .rows import ROW_TYPES, InputError
@@ -92,10 +93,11 @@ def read_state(out: Path) -> State | None:
     if not all(_whole(out / f"{name}.parquet") and (out / f"{name}.csv").is_file() for name in ROW_TYPES):
         return None
     try:
-        with open(out / "documents.csv", encoding="utf-8", newline="") as f:
-            docs = list(csv.DictReader(f))
-        with open(out / "errors.csv", encoding="utf-8", newline="") as f:
-            errors = [(r["path"], r["line"], r["reason"]) for r in csv.DictReader(f)]
+        # The files begin with a BOM and escape would-be formulas (writers.py).
+        with open(out / "documents.csv", encoding="utf-8-sig", newline="") as f:
+            docs = [{k: unescape_cell(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        with open(out / "errors.csv", encoding="utf-8-sig", newline="") as f:
+            errors = [(unescape_cell(r["path"]), r["line"], unescape_cell(r["reason"])) for r in csv.DictReader(f)]
         documents = {r["doc"]: Before(
             r["doc"], r["path"], int(r["line"]) if r["line"] else None, r["sha256"], r["extractor"],
             dt.date.fromisoformat(r["reference_option"]) if r["reference_option"] else None) for r in docs}

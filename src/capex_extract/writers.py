@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from capex_extract.cells import escape_cell
 from capex_extract.rows import ROW_TYPES
 
 
@@ -28,9 +29,12 @@ def _optional(name: str, type_: pa.DataType) -> pa.Field:
     return pa.field(name, type_, nullable=True)
 
 
+# doc_id first: a CSV file begins with a BOM (for Excel), and a reader that opens it as
+# plain UTF-8 (csv.DictReader, the project's scorer) sees it glued to the first column's
+# name. The columns such readers look up (doc, start, end, the values) come after it.
 _SPAN = [
-    _required("doc", pa.string()),
     _required("doc_id", pa.string()),
+    _required("doc", pa.string()),
     _required("start", pa.int64()),
     _required("end", pa.int64()),
     _required("text", pa.string()),
@@ -209,7 +213,8 @@ def _plain_float(value: float) -> str:
 
 
 def write_csv(stream: TextIO, table: pa.Table, header: bool = True) -> None:
-    """Write one table as CSV (header first, RFC 4180 quoting) to an open text stream."""
+    """Write one table as CSV (header first, RFC 4180 quoting, text cells escaped) to an
+    open text stream."""
     writer = csv.writer(stream, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     if header:
         writer.writerow(table.schema.names)
@@ -222,7 +227,7 @@ def write_csv(stream: TextIO, table: pa.Table, header: bool = True) -> None:
 
 def _cell_of(type_: pa.DataType) -> Callable[[Any], str]:
     if pa.types.is_string(type_):
-        return lambda v: "" if v is None else v
+        return lambda v: "" if v is None else escape_cell(v)
     if pa.types.is_integer(type_):
         return lambda v: "" if v is None else str(v)
     return csv_cell
@@ -248,7 +253,9 @@ class TableWriter:
         self._pending_rows = 0
         self._parquet_file = open(Path(directory) / f"{name}.parquet", "xb")
         self._parquet = pq.ParquetWriter(self._parquet_file, self.schema)
-        self._csv = open(Path(directory) / f"{name}.csv", "x", encoding="utf-8", newline="")
+        # UTF-8 with a BOM, which Excel needs to read UTF-8 (on Japanese Windows it reads
+        # CP932 otherwise); stdout gets the same bytes without it (cli._copy_to_stdout).
+        self._csv = open(Path(directory) / f"{name}.csv", "x", encoding="utf-8-sig", newline="")
         write_csv(self._csv, self.schema.empty_table())
 
     def write(self, table: pa.Table) -> None:

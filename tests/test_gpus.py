@@ -117,3 +117,70 @@ def test_a_price_per_unit_is_not_a_count():
 def test_chips_shipped_belong_to_their_maker():
     [g] = extract_text("調査会社によると、2026年の昇騰の出荷量は約100万個に増える。").gpu_counts
     assert (g.entity, g.chip) == ("Huawei", "Huawei Ascend")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 「も」 stressing a large count before the chip it counts
+    ("同社は他社の倍となる30万基もNVIDIAのHopper GPUを買い入れた。", ("30万基", 300000, "NVIDIA Hopper")),
+    # the accelerator written out in Japanese and glossed in brackets
+    ("新契約で同社は最大60万個のテンソル処理ユニット(TPU)を利用できる。", ("最大60万個", 600000, "Google TPU")),
+    ("政府は画像処理半導体(GPU)4万枚を確保する。", ("4万枚", 40000, None)),
+    ("同国に高性能グラフィックス処理装置（ＧＰＵ）１２万枚を供給する。", ("１２万枚", 120000, None)),
+    # katakana and bare model names of a chip family
+    ("新たな計算ノードは2048個のアセンドチップで組む。", ("2048個", 2048, "Huawei Ascend")),
+    ("同社の910Cチップを768個つなげた。", ("768個", 768, "Huawei Ascend")),
+    ("各社は合計で150万個以上の最新世代GPUを求めている。", ("150万個以上", 1500000, None)),
+    ("来年は追加のGPU調達(6000枚)を進める。", ("6000枚", 6000, None)),
+    ("同社はGPU200万個を超える計算基盤を持つ。", ("200万個", 2000000, None)),
+    ("GPUの保有数は30万個水準に達する。", ("30万個水準", 300000, None)),
+])
+def test_counts_written_in_translated_and_wire_news(sentence, expected):
+    [(text, low, chip, _, _)] = counts(sentence)
+    assert (text, low, chip) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "同社の計算能力はH100換算で約80万基に達する。",
+    "H100換算で120万個分のGPUを確保した。",
+])
+def test_a_total_in_h100_equivalents_counts_hopper_gpus(sentence):
+    [(_, low, chip, _, _)] = counts(sentence)
+    assert chip == "NVIDIA Hopper" and low in (800000, 1200000)
+
+
+def test_a_count_from_one_figure_to_another_with_a_qualifier_is_a_change():
+    got = counts("同国が持つGPUは4万枚から20万枚超へ大きく増える。")
+    assert [(t, low, q) for t, low, _, q, _ in got] == [("4万枚", 40000, None), ("20万枚超", 200000, "over")]
+
+
+def test_counts_joined_by_to_before_the_chip_are_both_counts():
+    got = counts("新システムはそれぞれ4096個と8192個のアセンドチップを束ねる。")
+    assert [(t, chip) for t, _, chip, _, _ in got] == [("4096個", "Huawei Ascend"), ("8192個", "Huawei Ascend")]
+
+
+def test_a_headline_list_of_buyers_and_counts():
+    got = counts("A社は12万基もNVIDIAのBlackwell GPUを調達、B社とC社がそれぞれ約6万基、D社が5万5000基\n本文。")
+    assert [(t, chip) for t, _, chip, _, _ in got] == [
+        ("12万基", "NVIDIA Blackwell"), ("約6万基", "NVIDIA Blackwell"), ("5万5000基", "NVIDIA Blackwell")]
+
+
+def test_a_paragraph_goes_on_counting_the_accelerators_it_named():
+    got = counts("同社は国内に最新GPUを8万枚供給する。需要は強い。8万枚のうち研究機関向けは2万枚となる。")
+    assert [(t, r) for t, _, _, _, r in got] == [
+        ("8万枚", "gpu.accelerator_then_count"), ("8万枚", "gpu.paragraph_count"), ("2万枚", "gpu.parallel_count")]
+
+
+def test_a_carried_count_takes_the_chip_of_the_count_it_continues():
+    got = counts("同社はH200を3万基導入した。このうち1万基は社内の研究に使う。")
+    assert [(t, chip) for t, _, chip, _, _ in got] == [("3万基", "NVIDIA Hopper"), ("1万基", "NVIDIA Hopper")]
+
+
+@pytest.mark.parametrize("text", [
+    "同社はH200を3万基導入した。さらに発電所を2基建てる。",        # another counted thing named since
+    "同社はH200を3万基導入した。次は4基の変電所を建てる。",        # the count joins a noun of its own
+    "同社はH200を3万基導入した。\n別の話題として、5基の計画がある。",  # a new paragraph
+    "同社はH200を3万基導入した。ウェハの月産は2万枚だ。",          # another counter
+    "同社はH200を3万基導入した。1基あたりの価格は高い。",          # a price per unit
+])
+def test_the_paragraph_topic_ends(text):
+    assert [t for t, *_ in counts(text)] == ["3万基"]

@@ -104,3 +104,63 @@ def test_malformed_numbers_give_no_amount_rather_than_a_wrong_one(sentence):
 def test_signed_amounts_are_negative(sentence, expected):
     [(text, low, high, _, _)] = amounts(sentence)
     assert (text, low) == expected and low == high
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # wire copy writes a range with the box-drawing line
+    ("通期の設備投資は900億─1100億ドルを見込む。", ("900億─1100億ドル", 9e10, 1.1e11, "USD")),
+    # Chinese currency names in machine-translated Taiwanese and Chinese news
+    ("同社の今年の資本支出は380〜420億美元に上る。", ("380〜420億美元", 3.8e10, 4.2e10, "USD")),
+    ("新工場の総投資額は1兆新台幣を超える。", ("1兆新台幣", 1e12, 1e12, "TWD")),
+    ("同行は港元建てで50億港元を調達した。", ("50億港元", 5e9, 5e9, "HKD")),
+    ("同社は 20 億米国ドル を投資する。", ("20 億米国ドル", 2e9, 2e9, "USD")),
+])
+def test_range_dashes_and_currency_names_of_translated_news(sentence, expected):
+    [(text, low, high, currency, _)] = amounts(sentence)
+    assert (text, low, high, currency) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # headlines write the decimal point as a middle dot
+    ("政府、半導体支援に1・5兆円", ("1・5兆円", 1.5e12)),
+    ("ＡＩ投資、３・２兆円に拡大へ", ("３・２兆円", 3.2e12)),
+    # an English scale letter before a Japanese currency word
+    ("世界のAI投資は2030年に1.8Tドルへ。", ("1.8Tドル", 1.8e12)),
+    ("同社は約300Bドルの受注残を抱える。", ("約300Bドル", 3e11)),
+])
+def test_middle_dot_decimals_and_english_scales_before_a_currency_word(sentence, expected):
+    [(text, low, *_)] = amounts(sentence)
+    assert (text, low) == expected
+
+
+def test_a_middle_dot_between_digits_without_a_scale_is_no_decimal():
+    assert [(t, low) for t, low, *_ in amounts("3・4号機の工事費は120億円だ。")] == [("120億円", 1.2e10)]
+
+
+def test_a_model_name_before_a_currency_word_is_no_scaled_amount():
+    assert amounts("B200Tドル") == []
+
+
+def test_a_conversion_inside_a_range_leaves_the_range_whole():
+    got = amounts("同社は年間で180億ドル(約2兆7000億円)から220億ドルを投じる。")
+    assert got == [("180億ドル(約2兆7000億円)から220億ドル", 1.8e10, 2.2e10, "USD", None),
+                   ("約2兆7000億円", 2.7e12, 2.7e12, "JPY", "approx")]
+
+
+def test_a_conversion_inside_a_change_is_three_figures():
+    got = amounts("売上高は180億ドル(約2兆7000億円)から240億ドルに増加した。")
+    assert [(t, low) for t, low, *_ in got] == [("180億ドル", 1.8e10), ("約2兆7000億円", 2.7e12), ("240億ドル", 2.4e10)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "純利益は300億円から610億円へほぼ倍増した。",
+    "受注は300億円から610億円へと大幅に伸びた。",
+    "売上高は300億円から610億円に一気に拡大した。",
+])
+def test_a_change_verb_after_an_adverb_still_makes_two_figures(sentence):
+    assert [(t, low) for t, low, *_ in amounts(sentence)] == [("300億円", 3e10), ("610億円", 6.1e10)]
+
+
+def test_a_range_followed_later_in_the_clause_by_no_change_verb_stays_a_range():
+    [(text, *_)] = amounts("投資額は300億円から610億円になる見込みで、前年より増加する。")
+    assert text == "300億円から610億円"

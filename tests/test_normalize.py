@@ -15,6 +15,10 @@ def test_dashes_become_hyphen_and_invisible_characters_drop():
     assert n.span(start, start + 1) == (3, 4)
 
 
+def test_the_box_drawing_line_of_wire_copy_is_a_dash():
+    assert normalize("600億\u2500800億ドル").text == "600億-800億ドル"
+
+
 def test_span_maps_expanded_characters_back_to_one_original():
     original = "㍻31年に約７０兆円"
     n = normalize(original)

@@ -233,3 +233,26 @@ def test_parse_decimal_coefficients(whole: int, frac: int, big: tuple[int, str])
     # 36.57億 style: the value is integral whenever the scale covers the decimals.
     value, mark = big
     assert parse_number(f"{whole}.{frac:02d}{mark}") == (whole * value + frac * value // 100,) * 2
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=9999), st.integers(min_value=1, max_value=99),
+       st.sampled_from(BIG), st.sampled_from(["・", "･"]),
+       st.sampled_from(["政府、", "投資額は", "計画では約"]), st.sampled_from(["円", "ドルへ", "人に"]))
+def test_a_middle_dot_before_a_scale_is_a_decimal_point(whole: int, frac: int, big: tuple[int, str],
+                                                        dot: str, prefix: str, suffix: str) -> None:
+    # Headlines write 2・5兆円 for 2.5兆円; the half-width dot is the same after NFKC.
+    value, mark = big
+    dotted, plain = f"{whole}{dot}{frac}{mark}", f"{whole}.{frac}{mark}"
+    assert parse_number(dotted) == parse_number(plain)
+    t = normalize(prefix + dotted + suffix).text
+    [m] = find_numbers(t)
+    assert (t[m.start:m.end], m.low) == (normalize(dotted).text, parse_number(plain)[0])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3・11から", [("3", 3, 3), ("11", 11, 11)]),          # a date, no scale after it
+    ("1・2号機", [("1", 1, 1), ("2", 2, 2)]),
+])
+def test_a_middle_dot_without_a_scale_after_it_separates_two_numbers(text, expected) -> None:
+    assert spans(text) == expected

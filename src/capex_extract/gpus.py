@@ -7,6 +7,8 @@ kept only when the words around it name accelerators:
   - before it: 「H100を1万枚」「GPU 2万基」「GPUの数は130万枚」
   - as its unit: 「約40万チップ」「10万GPU」
   - beside another: 「約23万個のHopper GPU…マイクロソフトの48万5000個」 (same counter, same sentence)
+  - in a paragraph about them: 「…GPUを26万枚供給する。…26万枚のうち政府分は5万枚」 (same
+    counter, nothing else countable named since)
 The words around the count come from data/gpu_words.csv.
 """
 from __future__ import annotations
@@ -53,11 +55,12 @@ class GpuRules:
         self.cluster = re.compile(rf"\s*(?:規模の|の)?\s*(?:{lex.cluster_re.pattern})")
         # 「H100を約2万枚」「GPU の数は 130 万枚」「「Blackwell」を最大6万4000個」
         # 「GPUの出荷が26年に700万個」「GPUを累計5,000基」「「MI300X」も約9万6000個」「H200の1,536基」
-        # 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total.
+        # 「H100/GB300 | 35万基超」 (a table cell): what is counted, a period, a total;
+        # 「画像処理半導体(GPU)3万枚」: the acronym glossed in brackets.
         adverb = alternation(lex.gpu_words["adverb"])
         lead = alternation(lex.gpu_words["lead"])
         self.before = re.compile(
-            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\"]?\s*"
+            rf"(?:(?P<chip>{chip})|(?:{accel}))[」』\")]?\s*"
             rf"(?:の?\s*(?:{_YEAR_OF}\s*の\s*)?(?:{counted})\s*)?(?:{lead})?\s*"
             rf"(?:{_PERIOD}\s*)?(?:(?:{adverb})\s*)*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
@@ -67,6 +70,11 @@ class GpuRules:
         # Accelerator words that can stand as a unit after a number (no counter between).
         self.unit_accelerator = re.compile(rf"(?:{accel})(?!\s*(?:{lex.not_gpu_after_re.pattern}))", re.IGNORECASE)
         self.not_gpu = re.compile(rf"{link}(?:{lex.not_gpu_re.pattern})")
+        # 「3基の発電所」: a count joined by の to a noun counts that noun (「26万枚のうち」 does not).
+        self.own_noun = re.compile(rf"\s*(?:{lex.qualifier_suffix_re.pattern})?\s*の(?!\s*うち)")
+        self.other_thing = re.compile(alternation(
+            [w for kind in ("not_gpu", "not_gpu_after", "capacity", "other_counted") for w in lex.gpu_words[kind]
+             if kind != "not_gpu" or w not in ("あたり", "当たり")]))
 
     def _chip(self, surface: str | None) -> str | None:
         return self.lex.chip_canonical.get(key(surface)) if surface else None
@@ -102,6 +110,20 @@ class GpuRules:
                 return True
         return False
 
+    def carried(self, text: str, q: Quantity, accepted: list[GpuFind]) -> GpuFind | None:
+        """The count q continues: a paragraph that has counted accelerators goes on counting
+        them with the same counter (「このうち1万基は」「26万枚のうち」) until it names
+        something else that is counted (データセンター, ウェハ, サーバー), unless q joins a noun
+        of its own (「3基の発電所」)."""
+        if self.not_gpu.match(text, q.unit_end) or self.own_noun.match(text, q.unit_end):
+            return None
+        earlier = [f for f in accepted if f.quantity.end <= q.start and f.quantity.unit == q.unit]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda f: f.quantity.end)
+        between = text[last.quantity.end:q.start]
+        return None if "\n" in between or self.other_thing.search(between) else last
+
     def shipped(self, text: str, q: Quantity) -> bool:
         """「昇騰の出荷量は70万個」: the count is of chips shipped or sold."""
         head = text[max(0, q.start - _SHIPMENT_REACH):q.start]
@@ -135,7 +157,16 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
         if q.unit_end not in seen:
             out.append(GpuFind(read_qualifiers(lex, text, q), None))
             seen.add(q.unit_end)
+    # One pass left to right, so a count carried from the paragraph can anchor the next.
     for q in merged:
-        if q.unit_end not in seen and rules.parallel(text, q, out):
+        if q.unit_end in seen:
+            continue
+        if rules.parallel(text, q, out):
             out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.parallel_count")), None))
+        elif anchor := rules.carried(text, q, out):
+            # 「このうち1万基は」 counts the chips the paragraph named.
+            out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.paragraph_count")), anchor.chip))
+        else:
+            continue
+        seen.add(q.unit_end)
     return sorted(out, key=lambda f: f.quantity.start)

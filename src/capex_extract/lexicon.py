@@ -64,6 +64,7 @@ class Lexicon:
     subunit_fraction: dict[tuple[str, str], float]
     english_scale: dict[str, int]
     english_scale_re: re.Pattern[str]
+    scaled_number_re: re.Pattern[str]  # 2.1Tドル: digits, an English scale, a currency word
     subunit_re: re.Pattern[str]
     qualifier_prefix: dict[str, str]
     qualifier_suffix: dict[str, tuple[str, bool]]
@@ -142,6 +143,9 @@ def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
                               + alternation([r["word"] for r in cur if r["position"] == "subunit"]) + ")"),
         english_scale=scales,
         english_scale_re=re.compile(rf"\s?({alternation(list(scales))})(?![A-Za-z])"),
+        scaled_number_re=re.compile(
+            rf"(?<![A-Za-z0-9.,])(?P<n>\d+(?:\.\d+)?)\s?(?P<scale>{alternation(list(scales))})\s?"
+            rf"(?P<unit>{alternation([r['word'] for r in cur if r['position'] == 'suffix'])})"),
         qualifier_prefix=q_pre,
         qualifier_suffix=q_suf,
         qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from .lexicon import Lexicon, key
 from .numbers import NumberMatch, parse_number
 from .quantities import Quantity, merge_ranges, read_qualifiers, with_unit_after, with_unit_before
-
 
 
 def currency_of(lex: Lexicon, q: Quantity) -> str:
@@ -37,6 +37,18 @@ def _add_english_scale(lex: Lexicon, text: str, q: Quantity) -> Quantity:
     return replace(q, end=m.end(), unit_end=m.end(), low=q.low * scale, high=q.high * scale)
 
 
+def _scaled_amounts(lex: Lexicon, text: str) -> list[Quantity]:
+    """「2.1Tドル」「500Bドル」: an English scale letter between the number and a currency
+    word; find_numbers leaves digits glued to letters alone (they name models: H100)."""
+    out = []
+    for m in lex.scaled_number_re.finditer(text):
+        value = Decimal(m["n"]) * lex.english_scale[m["scale"]]
+        low = int(value) if value == value.to_integral_value() else float(value)
+        out.append(Quantity(m.start(), m.end(), low, low, key(m["unit"]), m.end(), False, None,
+                            "money.number_scale_currency"))
+    return out
+
+
 # 「▲500億円」「マイナス500億円」「-500億円」: a loss or a fall, written with a sign.
 _SIGN = re.compile(r"(?:(?<![0-9A-Za-z])-|マイナス|▲|△)\s?$")
 
@@ -61,6 +73,7 @@ def find_amounts(lex: Lexicon, text: str, numbers: list[NumberMatch]) -> list[Qu
              or with_unit_before(text, n, lex.currency_prefix_re, "money.symbol_number"))
         if q is not None:
             found.append(_add_english_scale(lex, text, _add_subunits(lex, text, q)))
+    found = sorted(found + _scaled_amounts(lex, text), key=lambda q: q.start)
     quotes = {i for i in range(len(found) - 1) if _is_fx_quote(text, found[i], found[i + 1])}
     found = [q for i, q in enumerate(found) if i not in quotes and i - 1 not in quotes]
     merged = merge_ranges(lex, text, numbers, found, lex.currency_suffix_re)

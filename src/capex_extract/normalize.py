@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 # Marks written between the two ends of a range; all become "~".
 _TILDES = "~\u301c\uff5e\u223c\u2053"  # ~ 〜 ～ ∼ ⁓
-# Dashes that also separate range ends or stand for a minus; all become "-".
-_DASHES = "\u2212\u2013\u2014\u2010\u2011\u2012\u2015\uff0d"  # − – — ‐ ‑ ‒ ― －
+# Dashes that also separate range ends or stand for a minus; all become "-". Wire copy
+# writes ranges with the box-drawing line (1200億─1500億ドル).
+_DASHES = "\u2212\u2013\u2014\u2010\u2011\u2012\u2015\uff0d\u2500\u2501"  # − – — ‐ ‑ ‒ ― － ─ ━
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u202f"
 # Invisible characters that only get in the way of patterns.
 _DROP = "\ufeff\u200b\u200c\u200d\u2060"

@@ -1,6 +1,6 @@
 """Japanese number expressions: parse one (``parse_number``) or find them all (``find_numbers``).
 
-Both understand ASCII digits with thousands commas and decimals (131,072 / 36.57億), digits
+Both understand ASCII digits with thousands commas and decimals (131,072 / 36.57億 / 2・5兆), digits
 mixed with scale words (9億4400万, 3万5000, 1万億), kanji numerals (九億四千四百万, 一九九九)
 and vague amounts as intervals (数億 -> [1e8, 1e9], 十数億 -> [1.1e9, 1.9e9]).
 Arithmetic is done on Decimal so that 1e15-size values stay exact; values come back as ints
@@ -35,7 +35,9 @@ _K = "".join(_KANJI_DIGITS)
 _S = "".join(_SCALES)
 _BIG_S = "万億兆京"
 # Thousands groups must be exact (1,234,567); see _NUM_IN_TEXT for what happens otherwise.
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+# Headlines write the decimal point as a middle dot before a scale word (2・5兆円, 1・2万人);
+# elsewhere 2・5 is a list or a date (3・11).
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+|・\d+(?= ?[万億兆京]))?"
 # In running text digits glued to ASCII letters are model or product names (H100, MI300X,
 # GPT-4o, FY2025, v1.5), not quantities: such digits are skipped whole.
 # A number glued after "digit," or after a bare "." is the tail of a malformed one (9,99億,
@@ -85,7 +87,7 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[_Tok] | N
             return None
         pos = m.end()
         if m.group(1):
-            out.append(_Tok("n", Decimal(m.group(1).replace(",", "")), m.start(), pos))
+            out.append(_Tok("n", Decimal(m.group(1).replace(",", "").replace("・", ".")), m.start(), pos))
         elif m.group(2):
             out.append(_Tok("d", _KANJI_DIGITS[m.group(2)], m.start(), pos))
         elif m.group(3):

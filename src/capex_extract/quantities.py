@@ -65,16 +65,43 @@ def _is_range_gap(lex: Lexicon, text: str, start: int, end: int) -> bool:
     return start <= end and text[start:end].strip() in lex.cues["range"]
 
 
+# How far after に/へ a verb of change may start: 「へほぼ倍増」「へと大幅に増える」.
+_CHANGE_REACH = 6
+_CLAUSE_END = re.compile(r"[、。,]")
+
+
 def _is_change(lex: Lexicon, text: str, gap: str, pos: int) -> bool:
-    """「AからBに増加」: from A, B followed by に/へ and a verb of change is a change;
-    「A~Bに達する」 with a range mark stays a range."""
+    """「AからBに増加」「AからBへほぼ倍増」: from A, B followed by に/へ and, within a few
+    characters of the same clause, a verb of change is a change; 「A~Bに達する」 with a
+    range mark stays a range."""
     if gap.strip() not in ("から", "より"):
         return False
     pos = skip_spaces(text, pos)
+    # 「6万枚から30万枚超へ増える」: B's own qualifier stands before へ.
+    m = lex.qualifier_suffix_re.match(text, pos)
+    if m and lex.qualifier_suffix[key(m.group(0))][1]:
+        pos = skip_spaces(text, m.end())
     if pos >= len(text) or text[pos] not in "にへ":
         return False
-    rest = text[skip_spaces(text, pos + 1):pos + 12]
-    return any(rest.startswith(w) for w in lex.cues["change"])
+    start = skip_spaces(text, pos + 1)
+    rest = _CLAUSE_END.split(text[start:start + _CHANGE_REACH + 4], maxsplit=1)[0]
+    return any(0 <= rest.find(w) <= _CHANGE_REACH for w in lex.cues["change"])
+
+
+def _restated_between(lex: Lexicon, text: str, first: Quantity, restated: Quantity, q: Quantity) -> bool:
+    """「250億ドル(約3兆9000億円)から300億ドル」: a restatement in brackets after a range's
+    first end; the range runs from `first` to `q` in their own unit."""
+    if first.unit != q.unit or first.low > q.high:
+        return False
+    opening = text[first.end:restated.start]
+    closing = text[restated.end:q.start].lstrip()
+    if not (opening.strip().startswith("(") and closing.startswith(")")):
+        return False
+    inside = opening.strip()[1:].strip()
+    if inside and not lex.qualifier_prefix_re.fullmatch(inside):
+        return False
+    gap = closing[1:]
+    return _is_range_gap(lex, gap, 0, len(gap)) and not _is_change(lex, text, gap, q.unit_end)
 
 
 def _borrow_scale(text: str, first: NumberMatch, second_text: str) -> int | float:
@@ -107,13 +134,19 @@ def outside(numbers: list[NumberMatch], spans: Iterable[tuple[int, int]]) -> lis
 
 def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities: list[Quantity],
                  unit_re: re.Pattern[str]) -> list[Quantity]:
-    """「300億ユーロから350億ユーロ」「20億~30億米ドル」 become one quantity with low and high;
+    """「300億ユーロから350億ユーロ」「20億~30億米ドル」 become one quantity with low and high
+    (a restatement in brackets after the first end stays a quantity of its own);
     「50億から80億ドルに増加」 is a change: two quantities, the first taking the second's unit."""
     bare = outside(numbers, ((q.start, q.end) for q in quantities))
     bare_ends = [n.end for n in bare]
     out: list[Quantity] = []
     for q in quantities:
         prev = out[-1] if out else None
+        if len(out) >= 2 and _restated_between(lex, text, out[-2], prev, q):
+            first = out[-2]
+            out[-2] = replace(first, end=q.end, unit_end=q.unit_end, high=q.high, vague=first.vague or q.vague,
+                              rule=first.rule + "_range")
+            continue
         # A range runs upwards; 「100億ドルから80億ドル」 is a fall, two figures.
         if (prev and prev.unit == q.unit and _is_range_gap(lex, text, prev.end, q.start) and prev.low <= q.high
                 and not _is_change(lex, text, text[prev.end:q.start], q.unit_end)):

@@ -185,6 +185,45 @@ def test_a_figure_takes_the_period_its_introducing_sentence_named():
     assert (row.entity, row.metric, row.period) == ("NVIDIA", "revenue", "FY2026-Q2")
 
 
+def test_a_results_articles_figures_belong_to_the_period_it_reports():
+    text = ("ハヤテ電機は30日、2025年7~9月期の連結決算を発表した。\n海外の需要が伸びた。\n"
+            "売上高は前年同期比12%増の4200億円だった。\n純利益は310億円に増えた。\n"
+            "2026年の設備投資は8000億円を見込む。")
+    assert [p for *_, p in rows(text)] == ["2025-Q3", "2025-Q3", "2026"]
+
+
+def test_results_quoted_in_passing_date_only_the_results_figures():
+    text = ("ハヤテ電機は新工場の計画を示した。業績面では、2024年第4四半期の売上高が900億円に伸びた。\n"
+            "通期の売上高は3500億円だった。\n時価総額は2兆円に達している。")
+    assert [p for *_, p in rows(text)] == ["FY2024-Q4", "FY2024", None]
+
+
+def test_announced_results_date_every_figure_and_the_full_year():
+    text = ("ハヤテ電機は好調な決算を発表した。2025年上半期は純利益が黒字に転じた。\n"
+            "時価総額は2兆円に達している。\n通期の純利益は900億円を見込む。")
+    assert [p for *_, p in rows(text)] == ["2025-H1", "2025"]
+
+
+def test_a_results_table_line_takes_the_reported_period():
+    text = "2026年3月期第3四半期の決算を発表した。\n営業利益\n4,100億円\n通期予想\n5,900億円\n"
+    assert [p for *_, p in rows(text)] == ["FY2026-Q3", "FY2026"]
+
+
+@pytest.mark.parametrize("lead", [
+    "ミナト通信は新しい計算基盤を公開した。",  # no period whose results are reported
+    "ミナト通信の第2四半期の株価は上がった。",  # a quarter, but not its results
+])
+def test_a_figure_with_no_period_of_its_own_gets_none(lead):
+    text = lead + "\n新拠点は大阪に置く。\n投資額は500億円となる。"
+    assert [p for *_, p in rows(text)] == [None]
+
+
+def test_results_mentioned_after_the_lead_are_no_reported_period():
+    text = ("ミナト通信は新しい計算基盤を公開した。" * 25 + "\n同社は第2四半期の決算説明会で方針を語った。"
+            "\n新拠点は大阪に置く。\n投資額は500億円となる。")
+    assert [p for *_, p in rows(text)] == [None]
+
+
 @pytest.mark.parametrize("text, owner", [
     ("ミストラルAIは、エヌビディアと組んで1万8000個のGPUを導入する。", "Mistral AI"),
     ("コアウィーブはOpenAIとは最大119億ドルの契約を結んだ。", "CoreWeave"),

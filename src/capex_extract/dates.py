@@ -91,6 +91,7 @@ _ANCHOR_FUTURE = set(_WORDS["anchor_future"])
 _EARNINGS = list(_WORDS["earnings"])
 _ANAPHORIC = sorted(_WORDS["anaphoric"], key=len, reverse=True)
 _FORECAST = list(_WORDS["forecast"])
+_RESULTS = list(_WORDS["results"])
 
 _NAMED_DAY = _pairs("named_day")
 _SAME_AS = {w: (a, int(b)) for w, (a, b) in _WORDS["same_as"].items()}
@@ -455,6 +456,57 @@ def _quarter_of(t: re.Match) -> int | None:
 def _earnings_context(text: str, start: int, end: int) -> bool:
     """A quarter next to 決算/業績 is a reporting quarter, hence fiscal."""
     return bool(_EARNINGS_AFTER.match(text, end)) or any(w in text[max(0, start - 8):start] for w in _EARNINGS)
+
+
+# 「第2四半期(4-6月期)の連結決算」: results a few words after the period, in the same clause.
+_RESULTS_AFTER = re.compile(rf"[^。、\n]{{0,12}}?(?:{alternation(_RESULTS)})")
+_PART_OF_YEAR = frozenset(("quarter", "half", "fiscal_quarter", "fiscal_half", "fiscal_range"))
+
+
+def reported_results(text: str, m: DateMatch) -> str | None:
+    """Whether the text reports the results of the period m: 'announced' when the period's
+    決算 or 業績 follows it (7~9月期決算, 第2四半期の業績を発表), 'results' when only a
+    results figure does (第3四半期の売上高); a year needs 決算 or 業績."""
+    r = _RESULTS_AFTER.match(text, m.end)
+    if not r or not m.label:
+        return None
+    if r.group(0).endswith(("決算", "業績")):
+        return "announced" if m.precision in _PART_OF_YEAR | {"year", "fiscal_year"} or m.rule == "date.month_span" \
+            else None
+    return "results" if m.precision in _PART_OF_YEAR or m.rule == "date.month_span" else None
+
+
+_RESULTS_WORD = re.compile(alternation(_RESULTS))
+_FULL_YEAR_WORD = re.compile(r"通期")
+
+
+# 「好調な決算を発表しました」: results announced, the period they are for perhaps in the next sentence.
+_ANNOUNCES = re.compile(rf"(?:{alternation(_EARNINGS)})(?:を|の)?{_SP}発表")
+
+
+def announces_results(text: str, start: int, end: int) -> bool:
+    """The span announces results (決算を発表した, 業績発表)."""
+    return bool(_ANNOUNCES.search(text, start, end))
+
+
+def names_results(text: str, start: int, end: int) -> bool:
+    """The span names results (売上高, 純利益, 決算)."""
+    return bool(_RESULTS_WORD.search(text, start, end))
+
+
+def full_year_within(text: str, start: int, end: int, m: DateMatch) -> DateMatch:
+    """The period m, or the whole year it lies in when the span says 通期 (full-year) of it:
+    「通期の売上高」 in an article on a quarter is that quarter's (fiscal) year."""
+    if not _FULL_YEAR_WORD.search(text, start, end) or not m.label:
+        return m
+    if (f := _FY_LABEL.fullmatch(m.label)) and f["part"]:
+        s = _fiscal_start(m)
+        e = _add_months(s, 12) - dt.timedelta(days=1) if s else None
+        return replace(m, label=f"FY{f['y']}", start_date=s, end_date=e, precision="fiscal_year")
+    if re.fullmatch(r"\d{4}-[QH][1-4]", m.label) and m.start_date:
+        y = m.start_date.year
+        return replace(m, label=str(y), start_date=dt.date(y, 1, 1), end_date=dt.date(y, 12, 31), precision="year")
+    return m
 
 
 def _year_led(text: str, ref: Reference | None) -> list[_Cand]:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .attribution import Attributor, SentenceView
-from .dates import DateMatch
+from .dates import DateMatch, announces_results, full_year_within, names_results, reported_results
 from .gpus import GpuRules
 from .lexicon import Lexicon
 from .money import followed_by_open_paren
@@ -20,6 +20,9 @@ from .quantities import Quantity
 from .status import StatusRules
 from .tokens import Token, tokenize
 
+# A results article says which period it reports in its lead: the headline, the dateline
+# and the first paragraph or two. Later a period's results are a passing mention.
+_LEAD = 400
 _HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
 # Dates that name a period a figure can belong to (not a day of an announcement).
 _PERIODS = frozenset(("year", "half", "quarter", "range", "fiscal_year", "fiscal_half", "fiscal_quarter",
@@ -51,11 +54,38 @@ class Discourse:
     fact_period: DateMatch | None = None  # of the previous figure, for 「このうち…」
     intro_period: DateMatch | None = None  # named by a previous sentence that held no figure
     section_period: DateMatch | None = None  # named by the heading over the lines below it
+    reported_period: DateMatch | None = None  # whose results the article reports (7~9月期決算)
+    announced: bool = False  # the lead announced them (決算, 業績): all its figures are of that period
+    results_announced: bool = False  # a lead sentence announced results (決算を発表した)
+    label_line: tuple[int, int] | None = None  # the line before, if it held no figure: a table's label
     owners: list[str] = field(default_factory=list)  # named in the current sentence
 
     def period_for(self, opens_with_part: bool) -> DateMatch | None:
         """The period of a figure whose own sentence names none."""
         return self.intro_period or (self.fact_period if opens_with_part else None) or self.section_period
+
+    def reported_for(self, f: Fact, t: str, sent: tuple[int, int]) -> DateMatch | None:
+        """The reported period, for a figure that names none: every figure of an article that
+        announced a period's results (「7~9月期決算を発表した」), else only results figures
+        (revenue, a sentence naming results) of one that quotes them in passing (「…第4四半期
+        の売上高が…」), not its market value or a training cost."""
+        if self.reported_period is None or f.kind != "money":
+            return None
+        label = self.label_line or sent
+        if self.announced or f.metric == "revenue" or names_results(t, *sent) or names_results(t, *label):
+            return full_year_within(t, label[0], sent[1], self.reported_period)
+        return None
+
+    def note_results(self, t: str, sent: tuple[int, int], dates: list[DateMatch], facts: list[Fact]) -> None:
+        """After a sentence: the period a lead sentence reports (an announced one is not
+        replaced by one quoted in passing), and whether it may be a table's label line."""
+        self.label_line = None if facts else sent
+        if sent[0] >= _LEAD:
+            return
+        announced = announces_results(t, *sent)
+        if (reported := _reported_period(t, dates)) and (reported[1] or not self.announced):
+            self.reported_period, self.announced = reported[0], reported[1] or announced or self.results_announced
+        self.results_announced = self.results_announced or announced
 
     def after_sentence(self, view: SentenceView, facts: list[Fact], generic_only: bool) -> None:
         # A は-topic carries on; a が-subject belongs to its clause, so the figures' owner does.
@@ -96,6 +126,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         # Sudachi runs only where it can matter: sentences with figures or with a name.
         if not here and not attributor.may_name(t, sent):
             ctx.metric, ctx.intro_period = None, _last_period(near, sent)
+            ctx.note_results(t, sent, near, here)
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list)
@@ -108,6 +139,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         _sentence(lex, attributor, gpu, t, sent, here, near, tokens, view, generic_only, ctx)
         ctx.after_sentence(view, here, generic_only)
         ctx.intro_period = None if here else _last_period(near, sent)
+        ctx.note_results(t, sent, near, here)
 
 
 def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent: tuple[int, int],
@@ -131,6 +163,7 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
             # A whole geography's spending, no company named: the size of a market.
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"
+            f.period = f.period or ctx.reported_for(f, t, sent)
         if own:
             f.entity = own
             ctx.owners.append(own)
@@ -147,6 +180,17 @@ def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | N
     it to the figures of the sentence after it."""
     named = [d for d in dates if sent[0] <= d.start < sent[1] and d.label and d.precision in _PERIODS]
     return (named[-1].whole or named[-1]) if named else None
+
+
+def _reported_period(t: str, dates: list[DateMatch]) -> tuple[DateMatch, bool] | None:
+    """The last period of a lead sentence whose results it reports (「…7~9月期の決算を発表
+    した」), and whether its results were announced (決算, 業績) rather than only quoted
+    (第4四半期の売上高)."""
+    named = [(d, kind) for d in dates if (kind := reported_results(t, d))]
+    if not named:
+        return None
+    d, kind = named[-1]
+    return d.whole or d, kind == "announced"
 
 
 def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:

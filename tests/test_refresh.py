@@ -527,6 +527,70 @@ def test_a_folder_given_that_is_gone_today_keeps_its_rows(tmp_path: Path):
     assert {r["doc"]: r for r in rows(out, "documents")} == before
 
 
+def test_a_misspelt_root_removes_nothing_and_exits_1(tmp_path: Path):
+    news = make_corpus(tmp_path / "news", 3)
+    out = tmp_path / "out"
+    capex("extract", news, "-o", out, cwd=tmp_path)
+    before = {k: v for k, v in snapshot(out).items() if not k.startswith("errors.")}
+    for _ in range(2):  # the full path, then the quick one: both keep everything
+        proc = capex("extract", tmp_path / "nwes", "-o", out, "--summary", cwd=tmp_path)
+        assert proc.returncode == 1
+        assert f"error {tmp_path / 'nwes'}: no such file or directory" in err(proc)
+        assert summary_counts(proc) == "0 new, 0 changed, 0 unchanged, 0 removed, 1 failed" \
+            "; 3 not found but kept, their input was not read"
+        assert {k: v for k, v in snapshot(out).items() if not k.startswith("errors.")} == before
+        assert [r["doc"] for r in rows(out, "documents")] == ["a0000.txt", "a0001.txt", "a0002.txt"]
+
+
+def test_an_emptied_root_removes_nothing_says_why_and_exits_1(tmp_path: Path):
+    news = make_corpus(tmp_path / "news", 3)
+    out = tmp_path / "out"
+    capex("extract", news, "-o", out, cwd=tmp_path)
+    amounts = rows(out, "amounts")
+    for f in news.iterdir():  # an unmounted share: the mount point is there, and empty
+        f.unlink()
+    proc = capex("extract", news, "-o", out, "--summary", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"error {news}: no documents (.txt, .md, .jsonl) in this folder; the rows of the documents it " \
+           "held are kept" in err(proc)
+    assert "0 removed" in summary_counts(proc)
+    assert rows(out, "amounts") == amounts and len(rows(out, "documents")) == 3
+
+
+def test_an_unreadable_root_removes_nothing(tmp_path: Path):
+    prefix = _no_dac_override()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    news = make_corpus(tmp_path / "news", 2)
+    out = tmp_path / "out"
+    capex("extract", news, "-o", out, cwd=tmp_path)
+    amounts = rows(out, "amounts")
+    news.chmod(0)
+    try:
+        proc = capex("extract", news, "-o", out, cwd=tmp_path, prefix=prefix)
+    finally:
+        news.chmod(0o755)
+    assert proc.returncode == 1
+    assert f"error {news}: permission denied" in err(proc)
+    assert rows(out, "amounts") == amounts and len(rows(out, "documents")) == 2
+
+
+def test_only_files_gone_from_a_root_that_was_read_are_removed(tmp_path: Path):
+    news, wire = make_corpus(tmp_path / "news", 3), make_corpus(tmp_path / "wire", 2)
+    out = tmp_path / "out"
+    capex("extract", news, wire, "-o", out, cwd=tmp_path)
+    (news / "a0001.txt").unlink()
+    proc = capex("extract", news, tmp_path / "wrie", "-o", out, "--verbose", cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = err(proc).splitlines()
+    assert "removed   a0001.txt" in lines
+    assert f"kept      {wire / 'a0000.txt'}" in lines and f"kept      {wire / 'a0001.txt'}" in lines
+    assert summary_counts(proc) == "0 new, 0 changed, 2 unchanged, 1 removed, 1 failed" \
+        "; 2 not found but kept, their input was not read"
+    assert [r["path"] for r in rows(out, "documents")] == [
+        str(news / "a0000.txt"), str(news / "a0002.txt"), str(wire / "a0000.txt"), str(wire / "a0001.txt")]
+
+
 def test_stdout_of_a_run_that_finds_nothing_changed_is_the_table_as_it_is(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
     first = capex("extract", corpus, "-o", out, "--stdout", "amounts", cwd=tmp_path)

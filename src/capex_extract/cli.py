@@ -26,7 +26,7 @@ from rich.table import Table as RichTable
 from . import __version__, engines, evaluate, report, store, userdict
 from .lexicon import DATA_DIR, read_rows
 from .messages import Messages
-from .readers import MAX_DOC_BYTES, STDIN, iter_sources
+from .readers import MAX_DOC_BYTES, STDIN, Sources, iter_sources
 from .rows import InputError
 from .runs import read_table
 from .state import Counts, State, extractor_version, read_state, unchanged_run
@@ -175,7 +175,7 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                 if state is not None and same is not None:
                     if stdout_table is not None:
                         _copy_to_stdout(out / f"{stdout_table.value}.csv")
-                    return _nothing_changed(state, *same, out, keep_removed, messages)
+                    return _nothing_changed(state, *same, items, out, messages)
             # Something to do: only now the rules, Arrow and the workers load.
             from .corpus import Run
 
@@ -202,8 +202,8 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                                 done(item.doc)
                     finally:
                         engine.close()
-                    for doc in run.gone:
-                        messages.document(doc, "kept" if keep_removed else "removed")
+                    for doc, removed in run.gone:
+                        messages.document(doc, "removed" if removed else "kept")
                     if out is None and stdout_table is not None:
                         _copy_to_stdout(Path(tables) / f"{stdout_table.value}.csv")
             except OSError as e:
@@ -221,16 +221,19 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
 
 
-def _nothing_changed(state: State, seen: list[str], errors: list[InputError], out: Path, keep_removed: bool,
+def _nothing_changed(state: State, seen: list[str], errors: list[InputError], items: Sources, out: Path,
                      messages: Messages) -> int:
     """Report a run that found every document unchanged: the tables stay as they are."""
     for e in errors:
         messages.input_error(e)
     for doc in seen:
         messages.document(doc, "unchanged")
-    for doc in state.documents.keys() - set(seen):
+    listed = set(seen)
+    kept = [doc for doc in state.documents if doc not in listed]
+    for doc in kept:
         messages.document(doc, "kept")
-    _summary(messages, Counts(unchanged=len(seen), failed=len(errors)),
+    out_of_reach = sum(not items.removable(state.documents[doc].path) for doc in kept)
+    _summary(messages, Counts(unchanged=len(seen), failed=len(errors), kept=out_of_reach),
              {**state.rows, "documents": len(state.documents)}, out)
     return EXIT_INPUT_FAILED if errors else EXIT_OK
 

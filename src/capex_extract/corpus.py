@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import fields
 from itertools import accumulate
 from pathlib import Path
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .consolidate import capex_table, gpu_fleet_table
 from .engines import Engine
-from .readers import SourceDoc
+from .readers import SourceDoc, Sources
 from .rows import ROW_TYPES, Document, Extraction, InputError
 from .state import Before, Counts, extractor_version, status
 from .store import Previous, RowCursor
@@ -62,7 +62,8 @@ class Run:
         self.extractor = extractor_version(user)
         self.counts = Counts()
         self.rows = {name: 0 for name in ROW_TYPES}
-        self.gone: list[str] = []  # previous documents not found, once the run is written
+        # Previous documents not found, and whether each was removed, once the run is written.
+        self.gone: list[tuple[str, bool]] = []
         documents = previous.documents if previous is not None else None
         # Only the columns that decide; converting time stamps to Python is slow.
         deciding = documents.select([f.name for f in fields(Before)]).to_pylist() if documents is not None else []
@@ -118,7 +119,7 @@ class Run:
 
     # -- writing, in the same order (the consumer side) --------------------------------
 
-    def write(self, items: Iterable[SourceDoc | InputError], engine: Engine, folder: Path
+    def write(self, items: Sources, engine: Engine, folder: Path
               ) -> Iterator[tuple[SourceDoc | InputError, str]]:
         """Extract on `engine` what needs it and write every table into `folder`; yield
         every item, in order, with its status (`new`, `changed`, `unchanged`, `failed`)."""
@@ -161,15 +162,17 @@ class Run:
                 if len(fresh["dates"]) + len(fresh["amounts"]) >= _FRESH_BATCH:
                     flush()
                 yield item, state
-        # What was not met in the walk: fallbacks that had to wait, and with --keep-removed
-        # every document not found, in their previous order, from the start of the files.
+        # What was not met in the walk: fallbacks that had to wait, and every document not
+        # found that is not known to be gone (--keep-removed: every one), in their previous
+        # order, from the start of the files.
         rest = {p for p in self._deferred if self._before[p].doc not in self._present}
         missing = [i for i, b in enumerate(self._before) if b.doc not in self._present and i not in rest]
-        self.gone = [self._before[i].doc for i in missing]
-        if self.keep_removed:
-            rest.update(missing)
-        else:
-            self.counts.removed = len(missing)
+        gone = {i for i in missing if items.removable(self._before[i].path)}
+        removed = set() if self.keep_removed else gone
+        self.gone = [(self._before[i].doc, i in removed) for i in missing]
+        rest.update(set(missing) - removed)
+        self.counts.removed = len(removed)
+        self.counts.kept = len(missing) - len(gone)
         if rest and self.previous is not None:
             carry(sorted(rest), {name: self.previous.cursor(name) for name in FACT_TABLES})
         flush()

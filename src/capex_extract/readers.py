@@ -193,18 +193,52 @@ def parse_published(value: str) -> dt.date:
 
 
 def iter_sources(paths: list[str], stdin: BinaryIO | None = None,
-                 max_bytes: int = MAX_DOC_BYTES) -> Iterator[SourceDoc | InputError]:
-    """Yield every article under `paths`, in a stable order, and an InputError per problem.
+                 max_bytes: int = MAX_DOC_BYTES) -> Sources:
+    """Every article under `paths`, in a stable order, and an InputError per problem.
 
     An input reached twice (`- -`, `dir dir/a.txt`, a link to a file already read) is read
     once, so every document key stays unique. A document over `max_bytes` is reported, not
     read: a file, stdin, or one JSON line (a JSON-lines file itself may be any size)."""
-    inputs = _Inputs(max_bytes)
-    for path in paths:
-        if path == STDIN:
-            yield from inputs.stdin(stdin if stdin is not None else sys.stdin.buffer)
-        else:
-            yield from inputs.argument(path)
+    return Sources(paths, stdin, max_bytes)
+
+
+class Sources:
+    """The walk over a run's inputs, as an iterator; once it is exhausted, `removable` tells
+    which previous documents are really gone: only those under a root that was read."""
+
+    def __init__(self, paths: list[str], stdin: BinaryIO | None, max_bytes: int) -> None:
+        self.read: list[str] = []  # the roots that yielded at least one document
+        self._items = self._walk(paths, stdin, _Inputs(max_bytes))
+
+    def __iter__(self) -> Sources:
+        return self
+
+    def __next__(self) -> SourceDoc | InputError:
+        return next(self._items)
+
+    def _walk(self, paths: list[str], stdin: BinaryIO | None, inputs: _Inputs) -> Iterator[SourceDoc | InputError]:
+        for path in paths:
+            if path == STDIN:
+                yield from inputs.stdin(stdin if stdin is not None else sys.stdin.buffer)
+                continue
+            repeated = os.path.isdir(path) and os.path.realpath(path) in inputs.dirs
+            documents = errors = 0
+            for item in inputs.argument(path):
+                documents += isinstance(item, SourceDoc)
+                errors += isinstance(item, InputError)
+                yield item
+            if documents:
+                self.read.append(path)
+            elif os.path.isdir(path) and not (repeated or errors):
+                # A folder emptied, or a mount that did not come up, is no reason to drop rows;
+                # nothing under a root that yields no document is removed.
+                yield InputError(path, None, f"no documents ({', '.join(SUFFIXES)}) in this folder; "
+                                             "the rows of the documents it held are kept")
+
+    def removable(self, path: str) -> bool:
+        """Whether a document recorded at `path` may be dropped when it was not found: it
+        stood under a root that was read this time, so it is gone, not out of reach."""
+        return any(path == root or path.startswith(root.rstrip("/") + "/") for root in self.read)
 
 
 def _os_reason(e: OSError) -> str:

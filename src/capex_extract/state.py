@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -19,7 +18,7 @@ from pathlib import Path
 from . import __version__
 from .cells import unescape_cell
 from .lexicon import DATA_DIR
-from .readers import SourceDoc
+from .readers import SourceDoc, Sources
 from .rows import ROW_TYPES, InputError
 from .userdict import EMPTY, UserDictionary
 
@@ -73,10 +72,12 @@ class Counts:
     unchanged: int = 0
     removed: int = 0
     failed: int = 0
+    kept: int = 0  # not found, but not under a root that was read: out of reach, not gone
 
     def __str__(self) -> str:
         return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{self.removed} removed, {self.failed} failed")
+                f"{self.removed} removed, {self.failed} failed"
+                + (f"; {self.kept} not found but kept, their input was not read" if self.kept else ""))
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _whole(parquet: Path) -> bool:
         return False
 
 
-def unchanged_run(state: State, items: Iterable[SourceDoc | InputError], extractor: str,
+def unchanged_run(state: State, items: Sources, extractor: str,
                   option: dt.date | None, keep_removed: bool) -> tuple[list[str], list[InputError]] | None:
     """When `items` would leave every table exactly as it is, the documents seen and this
     run's input errors (the same as last time); else None, as soon as a document is new or
@@ -134,6 +135,8 @@ def unchanged_run(state: State, items: Iterable[SourceDoc | InputError], extract
             seen.append(item.doc)
     order = list(state.documents)
     listed = set(seen)
-    expected = seen + [doc for doc in order if doc not in listed] if keep_removed else seen
+    # Documents not found stay (at the end, as the full path writes them) unless they are gone.
+    expected = seen + [doc for doc in order if doc not in listed
+                       and (keep_removed or not items.removable(state.documents[doc].path))]
     written = [(e.path, "" if e.line is None else str(e.line), e.reason) for e in errors]
     return (seen, errors) if expected == order and written == state.errors else None

@@ -184,3 +184,25 @@ def test_a_carried_count_takes_the_chip_of_the_count_it_continues():
 ])
 def test_the_paragraph_topic_ends(text):
     assert [t for t, *_ in counts(text)] == ["3万基"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同社は既存の設備に次世代GPUを加え、計算基盤を2万基超に増やす。", ("2万基超", 20000, None)),
+    ("最新のGPUを調達し、年内に国内の拠点で合計8000枚を稼働させる。", ("8000枚", 8000, None)),
+    ("同社はBlackwellの採用を決め、来年までに約4万個を導入する。", ("約4万個", 40000, "NVIDIA Blackwell")),
+])
+def test_accelerators_named_clauses_before_a_chip_counter(sentence, expected):
+    [(text, low, chip, _, rule)] = counts(sentence)
+    assert (text, low, chip, rule) == (*expected, "gpu.sentence_accelerator")
+
+
+@pytest.mark.parametrize("sentence", [
+    "GPU需要が強く、同社はHBMを100万個出荷した。",         # another chip is what is counted
+    "NVIDIAのGPUを積んだサーバーを3000基導入する。",       # servers
+    "同社はGPUクラスターを2基構築する。",                  # clusters
+    "GPUの調達を急ぎ、発電所も2基建てる。",                # power plants
+    "GPUを使う自動運転車を1万台走らせる。",                # 台 counts machines
+    "GPUの供給に合わせ、2基の変電所を新設する。",          # the count joins a noun of its own
+])
+def test_a_count_clauses_after_accelerators_that_counts_something_else(sentence):
+    assert counts(sentence) == []

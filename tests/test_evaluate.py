@@ -21,10 +21,10 @@ if not CAPEX.exists():  # pragma: no cover - depends on how the package was inst
     pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
 
 ARTICLES = {
-    "k1.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる。同社はGPUを5000基導入する計画だ。\n"
+    "k1.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる。同社はGPUを5000基導入する計画だ。受電容量は約50MWとなる。\n"
               "関連記事\nKDDI、3000億円の新事業\n",
     "n1.txt": "NTTは2024年に800億円を投資した。同社の売上高は13兆円だった。\n",
-    "n2.txt": "NTTは今年、データセンターに800億円を投じる。\n",
+    "n2.txt": "NTTは今年、データセンターに800億円を投じる。同社の新しいクラスターは2EFLOPSに達する。\n",
 }
 
 
@@ -42,12 +42,14 @@ GOLD = [
     money("k1.txt", "1500億円", 1.5e11, ["KDDI"], [2025]),
     fact("k1.txt", "gpu", "5000基", low=5000, high=5000, qualifier=None, chip=[None], entity=["KDDI"], year=None),
     fact("k1.txt", "date", "2025年度", value=["FY2025"]),
+    fact("k1.txt", "power", "約50MW", low=50.0, high=50.0, qualifier="approx", entity=["KDDI"], year=None),
     fact("k1.txt", "boilerplate", "関連記事"),
     money("n1.txt", "800億円", 8e10, ["NTT"], [2024], qualifier="approx"),  # wrong on purpose
     money("n1.txt", "売上高", 1.0, ["NTT"], None, metric="revenue"),  # nothing there to find
     fact("n1.txt", "date", "2024年", value=["2024"], optional=True),
     money("n2.txt", "800億円", 8e10, ["NTT"], [2025]),
     fact("n2.txt", "date", "今年", value=["2025"]),
+    fact("n2.txt", "compute", "2EFLOPS", low=2e18, high=2e18, qualifier=None, entity=["NTT"], year=None),
 ]
 
 
@@ -80,6 +82,8 @@ def test_scores_per_type_and_attribute(corpus):
                                                                 "year": 1.0}
     # The optional 2024年 is found, and neither helps nor hurts.
     assert (r["date"]["gold"], r["date"]["predicted"], r["date"]["f1"]) == (2, 2, 1.0)
+    assert r["power"]["f1"] == r["compute"]["f1"] == 1.0
+    assert r["power"]["attributes"] == r["compute"]["attributes"] == {"entity": 1.0, "qualifier": 1.0, "year": 1.0}
     assert r["capex_rows_fully_right"] == "3/3"
     assert r["capex_table"] == {"commitments": 3, "found": 3, "exactly_one_row": 3}
 

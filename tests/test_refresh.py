@@ -414,7 +414,8 @@ def test_quiet_prints_errors_only_and_the_log_file_gets_the_summary(corpus: Path
     assert entries[1].endswith(f"(12 new, 0 changed, 0 unchanged, 0 removed, 1 failed), "
                                f"{len(rows(tmp_path / 'out', 'amounts'))} amounts, "
                                f"{len(rows(tmp_path / 'out', 'gpu_counts'))} GPU counts, "
-                               f"{len(rows(tmp_path / 'out', 'dates'))} dates → {tmp_path / 'out'}")
+                               f"{len(rows(tmp_path / 'out', 'dates'))} dates, "
+                               f"{len(rows(tmp_path / 'out', 'capacities'))} capacities → {tmp_path / 'out'}")
     assert "12 unchanged" in entries[3]
 
 

@@ -33,7 +33,7 @@ def read(path):
         return list(csv.DictReader(f))
 
 
-@pytest.mark.parametrize("table", ["amounts", "gpu_counts", "dates"])
+@pytest.mark.parametrize("table", ["amounts", "gpu_counts", "dates", "capacities"])
 def test_rows_are_exactly_the_reviewed_ones(out, table):
     expected = read(EXPECTED / f"samples_{table}.csv")
     got = [{k: r[k] for k in expected[0]} for r in read(out / f"{table}.csv")]
@@ -45,7 +45,7 @@ def test_every_row_points_at_its_source_text(out):
     for line in (ROOT / "data" / "samples" / "wire.jsonl").read_text(encoding="utf-8").splitlines():
         article = json.loads(line)
         texts[f"wire.jsonl#{article['id']}"] = article["text"]
-    for table in ("amounts", "gpu_counts", "dates"):
+    for table in ("amounts", "gpu_counts", "dates", "capacities"):
         rows = read(out / f"{table}.csv")
         assert rows and {r["doc"] for r in rows} <= set(texts)
         for r in rows:
@@ -55,7 +55,7 @@ def test_every_row_points_at_its_source_text(out):
 
 def test_documents_record_where_the_reference_date_came_from(out):
     docs = {r["doc"]: r for r in read(out / "documents.csv")}
-    assert len(docs) == 10
+    assert len(docs) == 11
     assert docs["2025-01-30_meta_capex.txt"]["reference_source"] == "filename"
     assert docs["wire.jsonl#wire-0001"]["reference_source"] == "published"
     assert docs["kddi_sakai_ai_datacenter.txt"]["reference_source"] == "inferred"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capex_extract.rows import Amount, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
+from capex_extract.rows import Amount, Capacity, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
 from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_table_files
 
 TRICKY = '同社は「3,000億円」を投じ、\n"次世代"の基盤を整えると述べた。'
@@ -36,6 +36,13 @@ ROWS: dict[str, list[typing.Any]] = {
         GpuCount("a.txt", "a.txt", 50, 57, "数千基", 2000, 9000, "approx", None, None,
                  "2024年", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "数千基を確保した。", "gpu.su"),
     ],
+    "capacities": [
+        Capacity("a.txt", "a.txt", 60, 65, "約1.5GW", "power", 1500.0, 1500.0, "MW", "approx", None, "同社",
+                 "Osaka", "2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31), "約1.5GWの拠点を建てる。",
+                 "capacity.power", "plan"),
+        Capacity("b.txt", "b-1", 0, 7, "2EFLOPS", "compute", 2e18, 2e18, "FLOP/s", None, "FP8", None, None,
+                 None, None, None, "FP8で2EFLOPS。", "capacity.compute"),
+    ],
     "dates": [
         DateMention("a.txt", "a.txt", 0, 6, "2025年度", "FY2025", dt.date(2025, 4, 1),
                     dt.date(2026, 3, 31), "fiscal_year", False, TRICKY, "date.fy"),
@@ -43,11 +50,11 @@ ROWS: dict[str, list[typing.Any]] = {
     ],
     "documents": [
         Document("a.txt", "a.txt", "in/a.txt", None, None, None, None, dt.date(2024, 6, 10), 2024,
-                 "filename", "cp932", 240, "9f" * 32, 120, 120, 2, 2, 2, "0.1.0+abc", None,
+                 "filename", "cp932", 240, "9f" * 32, 120, 120, 2, 2, 2, 1, "0.1.0+abc", None,
                  dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
         Document("f.jsonl#b-1", "b-1", "in/f.jsonl", 2, "見出し, \"引用\"", "https://example.com/?a=1,2",
                  dt.date(2024, 5, 31), dt.date(2024, 5, 31), 2024, "published", "utf-8", 15, "0a" * 32, 5, 5,
-                 0, 0, 0, "0.1.0+abc", dt.date(2024, 6, 1), dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
+                 0, 0, 0, 1, "0.1.0+abc", dt.date(2024, 6, 1), dt.datetime(2026, 11, 22, 23, 5, 0, tzinfo=dt.timezone.utc)),
     ],
     "capex": [
         CapexRow("Hokuto;NTT", "capex", "2025", 2025, "2025;FY2025", 3.0e11, 3.0e11, "JPY", 2.0e9, 2.0e9,
@@ -85,7 +92,7 @@ def read_csv(path: Path) -> list[list[str]]:
 
 
 def test_every_table_has_a_schema_and_a_row_type() -> None:
-    assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "documents", "capex",
+    assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "capacities", "documents", "capex",
                                                    "gpu_fleet", "errors"}
 
 

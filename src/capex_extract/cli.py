@@ -55,6 +55,7 @@ class Table(str, Enum):
     amounts = "amounts"
     gpu_counts = "gpu_counts"
     dates = "dates"
+    capacities = "capacities"
     documents = "documents"
     capex = "capex"
     gpu_fleet = "gpu_fleet"
@@ -248,7 +249,7 @@ def _nothing_changed(state: State, seen: list[str], errors: list[InputError], it
 def _summary(messages: Messages, counts: Counts, rows: dict[str, int], out: Path | None) -> None:
     messages.summary(
         f"{rows['documents']} documents ({counts}), {rows['amounts']} amounts, "
-        f"{rows['gpu_counts']} GPU counts, {rows['dates']} dates" + (f" → {out}" if out else ""))
+        f"{rows['gpu_counts']} GPU counts, {rows['dates']} dates, {rows['capacities']} capacities" + (f" → {out}" if out else ""))
 
 
 def _stdout_console() -> Console:

@@ -29,7 +29,7 @@ from .store import Previous, RowCursor
 from .userdict import EMPTY, UserDictionary
 from .writers import TableWriter, to_arrow, write_table_files
 
-FACT_TABLES = ("amounts", "gpu_counts", "dates")
+FACT_TABLES = ("amounts", "gpu_counts", "dates", "capacities")
 # This run's rows are handed to the writers this many at a time.
 _FRESH_BATCH = 2_000
 
@@ -44,7 +44,7 @@ def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.da
     return rows, Document(
         src.doc, src.doc_id, src.path, src.line, src.title, src.url, src.published, rows.reference_date,
         rows.reference_year, rows.reference_source, src.encoding, src.size, src.sha256, len(src.text),
-        rows.body_end, len(rows.amounts), len(rows.gpu_counts), len(rows.dates), extractor, option,
+        rows.body_end, len(rows.amounts), len(rows.gpu_counts), len(rows.dates), len(rows.capacities), extractor, option,
         extracted_at)
 
 
@@ -157,6 +157,7 @@ class Run:
                 fresh["amounts"] += rows.amounts
                 fresh["gpu_counts"] += rows.gpu_counts
                 fresh["dates"] += rows.dates
+                fresh["capacities"] += rows.capacities
                 fresh["documents"].append(document)
                 self._present.add(item.doc)
                 if len(fresh["dates"]) + len(fresh["amounts"]) >= _FRESH_BATCH:

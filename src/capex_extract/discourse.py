@@ -31,10 +31,10 @@ _PERIODS = frozenset(("year", "half", "quarter", "range", "fiscal_year", "fiscal
 
 @dataclass
 class Fact:
-    """An amount or a count on its way to a row."""
+    """An amount, a count or a capacity on its way to a row."""
 
     q: Quantity
-    kind: str  # 'money' or 'gpu'
+    kind: str  # 'money', 'gpu', 'power' or 'compute'
     chip: str | None = None
     entity: str | None = None
     metric: str | None = None
@@ -131,7 +131,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list)
         for f in here:
-            f.kept = f.kind == "money" or _counter_is_a_word(tokens, f.q)
+            f.kept = f.kind != "gpu" or _counter_is_a_word(tokens, f.q)
         here = [f for f in here if f.kept]
         for f in here:
             f.status = status.status(t, f.q, sent, tokens)
@@ -164,12 +164,16 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"
             f.period = f.period or ctx.reported_for(f, t, sent)
+            market = f.metric == "market_size"
+        else:
+            # A whole geography's power or compute (国内の需要は数ギガワット) is a market's.
+            market = f.kind != "gpu" and not own and attributor.market_wide(t, f.q, view)
         if own:
             f.entity = own
             ctx.owners.append(own)
         elif view.refers_back(f.q):
             f.entity = ctx.last_named
-        elif not generic_only and f.metric != "market_size":
+        elif not generic_only and not market:
             # A market's size belongs to no company unless one is named.
             f.entity = ctx.carried
     _restatements(t, [f for f in here if f.kind == "money"])

@@ -9,7 +9,9 @@ scores the same here as there:
 - an unmatched prediction is a false positive unless it overlaps only optional facts or
   lies after the article's end (a gold fact of type ``boilerplate``);
 - entities compare as sets of names (Google = Alphabet …), years by the first four-digit
-  year of the period, chips by family.
+  year of the period, chips by family;
+- `power` and `compute` facts are scored against the rows of the ``capacities`` table of
+  that kind (values in MW and FLOP/s).
 
 On top, the consolidated ``capex`` table is checked: each capex commitment of the gold
 (its figure, owners and year; repeats merged) should have exactly one row with the right
@@ -28,8 +30,9 @@ from typing import Any
 from . import fx
 from .runs import read_table
 
-KINDS = {"money": "amounts", "gpu": "gpu_counts", "date": "dates"}
-_LOW_HIGH = {"money": ("amount_low", "amount_high"), "gpu": ("count_low", "count_high")}
+KINDS = {"money": "amounts", "gpu": "gpu_counts", "date": "dates", "power": "capacities", "compute": "capacities"}
+_LOW_HIGH = {"money": ("amount_low", "amount_high"), "gpu": ("count_low", "count_high"),
+             "power": ("value_low", "value_high"), "compute": ("value_low", "value_high")}
 _SEPARATORS = re.compile(r"[\s.,・'’\-_()]")
 # Spellings of one organisation or chip that the gold and the tables may both use.
 _NAME_ALIASES = {"google": "alphabet", "aws": "amazon", "amazonwebservices": "amazon",
@@ -253,9 +256,13 @@ def score(gold_path: Path, out_dir: Path) -> Report:
     for kind, table in KINDS.items():
         golds = [g for g in gold if g["type"] == kind and in_body(g["doc"], g["start"])]
         rows = read_table(out_dir, table)
+        if rows is None and not golds:
+            continue  # a run of an older version, and nothing of this kind to find
         if rows is None:
             kinds[kind] = KindScore(gold=sum(not g.get("optional") for g in golds), missing_table=table)
             continue
+        # One table holds both power and compute: its `kind` column says which.
+        rows = [r for r in rows if table != "capacities" or str(r.get("kind", "")).strip() == kind]
         preds = [p for p in _spans(rows, docs) if in_body(p["doc"], p["start"])]
         kinds[kind] = _score_kind(kind, golds, preds, errors)
     capex = [g for g in gold if g["type"] == "money" and g.get("metric") == "capex"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -195,10 +196,26 @@ def _emit(toks: list[_Tok], out: list[NumberMatch]) -> None:
             i += 1
 
 
-def find_numbers(text: str) -> list[NumberMatch]:
-    """All number expressions in normalised `text`, left to right, non-overlapping."""
+@lru_cache(maxsize=8)
+def _run_glued(glued: str) -> re.Pattern[str]:
+    """_RUN that also starts a number glued to one of the `glued` unit words (5GW, 2EFLOPS):
+    there the letters are a unit, not part of a model name."""
+    number = (rf"(?:(?<![A-Za-z0-9.])(?<![A-Za-z0-9],){_NUM}(?=(?:{glued})(?![A-Za-z]))"
+              rf"|{_NUM_IN_TEXT})")
+    return re.compile(
+        rf"(?=[\d{_K}{_S}{_VAGUE}])"
+        rf"(?:{number}(?: {{1,3}}(?=[{_S}]))?|[{_K}{_S}{_VAGUE}]"
+        rf"|(?<=[{_BIG_S}]) (?=\d[\d,.]* ?[{_BIG_S}]))+"
+    )
+
+
+def find_numbers(text: str, glued: re.Pattern[str] | None = None) -> list[NumberMatch]:
+    """All number expressions in normalised `text`, left to right, non-overlapping.
+    `glued`: unit words written in Latin letters that may follow digits with no space
+    (kW, EFLOPS); digits glued to other letters stay model names (H100)."""
     out: list[NumberMatch] = []
-    for m in _RUN.finditer(text):
+    run = _run_glued(glued.pattern) if glued is not None else _RUN
+    for m in run.finditer(text):
         toks = _tokens(text, m.start(), m.end())
         if toks:
             _emit(toks, out)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from . import fiscal, fx
 from .attribution import Attributor
 from .boilerplate import body_end
+from .capacity import CapacityRules, find_capacities
 from .dates import Reference, find_dates, infer_reference
 from .discourse import Fact, attribute
 from .gpus import GpuRules, find_gpu_counts
@@ -22,18 +23,20 @@ from .lexicon import Lexicon, load
 from .money import currency_of, find_amounts
 from .normalize import NormalizedText, normalize
 from .numbers import find_numbers
-from .rows import Amount, DateMention, Extraction, GpuCount
+from .rows import Amount, Capacity, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
 from .status import StatusRules
 from .userdict import EMPTY, UserDictionary
 
 _YEAR = re.compile(r"(\d{4})")
+_UNITS = {"power": "MW", "compute": "FLOP/s"}
 
 
 @dataclass(frozen=True)
 class _Rules:
     lex: Lexicon
     gpu: GpuRules
+    capacity: CapacityRules
     attributor: Attributor
     status: StatusRules
     rates: dict[str, dict[int, float]]
@@ -44,7 +47,7 @@ class _Rules:
 def rules(user: UserDictionary = EMPTY) -> _Rules:
     """Rule data, with the user's dictionaries, is loaded and compiled once per process."""
     lex = load(user=user)
-    return _Rules(lex, GpuRules(lex), Attributor(lex), StatusRules(lex), fx.load_rates(), fiscal.load_calendars())
+    return _Rules(lex, GpuRules(lex), CapacityRules(lex), Attributor(lex), StatusRules(lex), fx.load_rates(), fiscal.load_calendars())
 
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
@@ -76,12 +79,15 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
     t = nt.text[:end]
     ref = resolve_reference(t, published, option, filename)
     sentences = split_sentences(t)
-    numbers = find_numbers(t)
+    numbers = find_numbers(t, r.capacity.glued)
     dates = find_dates(t, ref)
     money = find_amounts(r.lex, t, numbers)
     gpus = find_gpu_counts(r.lex, r.gpu, t, numbers, [(q.start, q.end) for q in money])
-    found = sorted([Fact(q, "money") for q in money] + [Fact(g.quantity, "gpu", g.chip) for g in gpus],
-                   key=lambda f: f.q.start)
+    capacities = find_capacities(r.lex, r.capacity, t, numbers, [(q.start, q.end) for q in money]
+                                 + [(g.quantity.start, g.quantity.end) for g in gpus])
+    found = sorted([Fact(q, "money") for q in money] + [Fact(g.quantity, "gpu", g.chip) for g in gpus]
+                   + [Fact(c.quantity, c.kind) for c in capacities], key=lambda f: f.q.start)
+    capacity_of = {id(c.quantity): c for c in capacities}
     attribute(r.lex, r.attributor, r.gpu, r.status, t, sentences, found, dates)
     doc_id = doc_id or doc
     out = Extraction(reference_date=ref.date, reference_year=ref.year, reference_source=ref.source,
@@ -101,10 +107,16 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
                 f.metric or "other", f.entity, p_label, p_start, p_end,
                 fx.to_usd(f.q.low, rate) if rate else None, fx.to_usd(f.q.high, rate) if rate else None,
                 per_unit, rate.year if rate else None, sentence, f.q.rule, f.status))
-        else:
+        elif f.kind == "gpu":
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
                 p_label, p_start, p_end, sentence, f.q.rule, f.status))
+        else:
+            c = capacity_of[id(f.q)]
+            out.capacities.append(Capacity(
+                doc, doc_id, s, e, text[s:e], c.kind, c.low, c.high, _UNITS[c.kind], f.q.qualifier, c.precision,
+                f.entity, r.capacity.place(t, f.q, sentence_of(f.q.start)), p_label, p_start, p_end, sentence,
+                f.q.rule, f.status))
     for d in dates:
         s, e = nt.span(d.start, d.end)
         out.dates.append(DateMention(doc, doc_id, s, e, text[s:e], d.label, d.start_date, d.end_date, d.precision,

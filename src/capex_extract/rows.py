@@ -51,6 +51,29 @@ class GpuCount:
 
 
 @dataclass
+class Capacity:
+    doc: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    kind: str  # power or compute
+    value_low: float  # power in MW, compute in FLOP/s
+    value_high: float
+    unit: str  # MW or FLOP/s
+    qualifier: str | None
+    precision: str | None  # FP8, FP16, FP64 … for compute, when written
+    entity: str | None
+    place: str | None
+    period: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    sentence: str
+    rule: str
+    status: str | None = None  # as in Amount
+
+
+@dataclass
 class DateMention:
     doc: str
     doc_id: str
@@ -86,6 +109,7 @@ class Document:
     n_amounts: int
     n_gpu_counts: int
     n_dates: int
+    n_capacities: int
     extractor: str
     reference_option: dt.date | None
     extracted_at: dt.datetime
@@ -106,6 +130,7 @@ class Extraction:
     amounts: list[Amount] = field(default_factory=list)
     gpu_counts: list[GpuCount] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    capacities: list[Capacity] = field(default_factory=list)
     reference_date: dt.date | None = None
     reference_year: int | None = None
     reference_source: str = "none"
@@ -174,6 +199,7 @@ ROW_TYPES: dict[str, type] = {
     "amounts": Amount,
     "gpu_counts": GpuCount,
     "dates": DateMention,
+    "capacities": Capacity,
     "documents": Document,
     "capex": CapexRow,
     "gpu_fleet": GpuFleetRow,

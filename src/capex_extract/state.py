@@ -102,7 +102,7 @@ def read_state(out: Path) -> State | None:
         documents = {r["doc"]: Before(
             r["doc"], r["path"], int(r["line"]) if r["line"] else None, r["sha256"], r["extractor"],
             dt.date.fromisoformat(r["reference_option"]) if r["reference_option"] else None) for r in docs}
-        rows = {name: sum(int(r[f"n_{name}"]) for r in docs) for name in ("amounts", "gpu_counts", "dates")}
+        rows = {name: sum(int(r[f"n_{name}"]) for r in docs) for name in ("amounts", "gpu_counts", "dates", "capacities")}
     except (OSError, KeyError, ValueError, csv.Error):
         return None
     return State(documents, errors, rows)

@@ -164,3 +164,23 @@ def test_a_change_verb_after_an_adverb_still_makes_two_figures(sentence):
 def test_a_range_followed_later_in_the_clause_by_no_change_verb_stays_a_range():
     [(text, *_)] = amounts("投資額は300億円から610億円になる見込みで、前年より増加する。")
     assert text == "300億円から610億円"
+
+
+def test_a_bound_after_a_restatement_in_brackets_qualifies_both():
+    got = amounts("同社は今後5年で60億ドル(9000億円)以上を投じる。")
+    assert [(t, q) for t, *_, q in got] == [("60億ドル", "over"), ("9000億円", "over")]
+
+
+def test_a_conversion_keeps_its_own_approx_inside_brackets():
+    got = amounts("受注額は80億ドル(約1兆2000億円)以上に達した。")
+    assert [(t, q) for t, *_, q in got] == [("80億ドル", "over"), ("約1兆2000億円", "approx")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("同国の各社は約120兆ウォン以上を投じた。", ("約120兆ウォン以上", "over")),
+    ("開発費は約300億円未満に収まる。", ("約300億円未満", "under")),
+    ("最大500億ドル規模の案件だ。", ("最大500億ドル規模", "up_to")),
+])
+def test_a_bound_written_after_says_more_than_approx_before(sentence, expected):
+    [(text, *_, q)] = amounts(sentence)
+    assert (text, q) == expected

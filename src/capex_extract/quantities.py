@@ -169,6 +169,7 @@ def merge_ranges(lex: Lexicon, text: str, numbers: list[NumberMatch], quantities
 
 
 _PAREN_CLOSE = re.compile(r"\)")
+_BOUNDS = ("over", "under", "up_to")
 
 
 def _last_digit_step(text: str, q: Quantity) -> int:
@@ -192,18 +193,26 @@ def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
         start -= len(head) - m.start()
     after_end = skip_spaces(text, end)
     m = lex.qualifier_suffix_re.match(text, after_end)
-    if not m and text[after_end:after_end + 1] == "(":
-        # 「500億ドル(約7兆4000億円)を超える」: the verb reads past a restatement in brackets.
-        close = _PAREN_CLOSE.search(text, end, end + 40)
+    if not m:
+        # 「500億ドル(約7兆4000億円)を超える」「80億ドル(1兆2000億円)以上」: what follows a
+        # restatement in brackets qualifies the figure, and the restatement unless it has
+        # a qualifier of its own (the 約 of a conversion).
+        close = None
+        if text[after_end:after_end + 1] == "(":
+            close = _PAREN_CLOSE.search(text, end, end + 40)
+        elif text[after_end:after_end + 1] == ")" and text[:start].rstrip().endswith("(") and qualifier is None:
+            close = _PAREN_CLOSE.match(text, after_end)
         after = lex.qualifier_suffix_re.match(text, skip_spaces(text, close.end())) if close else None
-        if after and not lex.qualifier_suffix[key(after.group(0))][1]:
+        if after and lex.qualifier_suffix[key(after.group(0))][0] != "vague":
             m = after
     if m:
         word_qualifier, attached = lex.qualifier_suffix[key(m.group(0))]
         # 「2024年の830億ドルを上回り」: a figure named with の is the base that something
         # else exceeds; the verb does not qualify it.
         if attached or not text[:start].rstrip().endswith("の"):
-            qualifier = qualifier or word_qualifier
+            # 「約445兆ウォン以上」: a bound written after says more than 約 before.
+            if qualifier is None or (qualifier == "approx" and word_qualifier in _BOUNDS):
+                qualifier = word_qualifier
         if attached and m.start() <= skip_spaces(text, end):
             end = m.end()
             if word_qualifier == "vague":

@@ -52,6 +52,15 @@ _COMPANY_FORM = re.compile(r"(?:株式会社|\(株\))\s*(?P<after>[\u30a1-\u30fa
 # A line that is only a company's name: a press release's byline.
 _BYLINE = re.compile(r"^\s*(?:株式会社|\(株\))?\s*$")
 _COPULA = re.compile(r"\s*(?:だ|である|です)(?:[。、]|$)")
+# 「…を投資すると発表した関西電力系の通信会社、X。」「…を目指す(X)」: a name that ends its
+# sentence (a noun-ended sentence, or a caption's closing bracket) is what it is about…
+_SENTENCE_END = re.compile(r"\s*(?:[。]|\n|$)")
+# …unless it only credits a source (「出典:X」「写真提供:X」).
+_CREDIT_BEFORE = re.compile(r"(?:[:：]|出典|提供|写真|資料|画像)\s*[(「]?\s*$")
+_RESPECTIVELY = re.compile(r"それぞれ|各々|各自")
+_HEADLINE_OPENING = re.compile(r"\s*[「【(]?\s*$")
+_HEADLINE_COMMA = re.compile(r"\s*(?:など|ら)?\s*[、,]")
+_JOINED_NAME = re.compile(r"^\s*の\s*$")
 _NAME_REST = re.compile(r"[^\s、。,「」()はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # The particles after a country that make it an owner (see _names).
@@ -108,6 +117,18 @@ def without_parens(s: str) -> str:
     return _PARENS.sub("", s)
 
 
+def _headline_subject(text: str, start: int, mentions: list[OrgMention]) -> list[OrgMention]:
+    """「トヨタ、電池に1兆円」「ソフトバンクGなど、米でAIインフラ」: a name that opens its
+    sentence and stands alone before a comma is the subject of a wire headline."""
+    if not mentions or mentions[0].particle or not _HEADLINE_OPENING.match(text, start, mentions[0].start):
+        return mentions
+    first = mentions[0]
+    alone = sum(m.group == first.group for m in mentions) == 1
+    if not (alone and _HEADLINE_COMMA.match(text, first.end)):
+        return mentions
+    return [OrgMention(first.start, first.end, first.canonical, "topic", first.group), *mentions[1:]]
+
+
 def _group_entity(mentions: list[OrgMention], group: int) -> str:
     names: list[str] = []
     for m in mentions:
@@ -159,8 +180,9 @@ def _after_aside(text: str, pos: int) -> int:
 
 def _ends_clause(prev: Token) -> bool:
     """A comma after a verb, an auxiliary or a conjunctive particle closes a clause
-    (「…を公開し、」「…によると、」); one after a noun only separates a list."""
-    return prev.pos[0] in ("動詞", "助動詞", "形容詞", "接続詞") or prev.pos[:2] == ("助詞", "接続助詞")
+    (「…を公開し、」「…によると、」); one after a noun only separates a list, and one after
+    a connective (「メタはまた、」) leaves the topic before it in charge."""
+    return prev.pos[0] in ("動詞", "助動詞", "形容詞") or prev.pos[:2] == ("助詞", "接続助詞")
 
 
 class Attributor:
@@ -170,13 +192,23 @@ class Attributor:
         self.source_after = re.compile(rf"\s*(?:など|等)?\s*(?:の[^、。]{{0,15}}?)?(?:{source})")
         self.giver_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['giver']))})")
         self.partner_after = re.compile(rf"\s*(?:など|等)?\s*(?:{alternation(list(lex.cues['partner']))})")
-        self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})", re.IGNORECASE)
+        # 「エヌビディア株を売却」「オープンAIへの投資」: shares held or a company invested in
+        # name what the owner holds, not the owner (株式会社 is a company form, not shares).
+        self.held_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['holding']))})(?!式会社|価|主)"
+                                     rf"|\s*(?:{alternation(list(lex.cues['investee']))})")
+        # 「NvidiaのH100」「エヌビディアのAIチップの購入に」: the maker of the chips bought.
+        self.vendor_after = re.compile(rf"\s*(?:の\s*)?(?:{lex.chip_re.pattern})"
+                                       rf"|\s*の\s*(?:{lex.accelerator_re.pattern})(?!\s*(?:売上|事業|部門))",
+                                       re.IGNORECASE)
         joiners = alternation(list(lex.cues["list_joiner"]))
         self.joiner = re.compile(rf"^(?:\s*(?:{joiners}|\(|\))\s*)*$")
         subject = alternation(list(lex.cues["subject"]))
         # 「富士通の2025年度の売上高は」: a name that owns the topic is the topic.
         self.particle = re.compile(rf"\s*(?:の[^、。,「」()はがもにをで]{{1,15}}?)?({subject})(?!の)")
         self.anaphor = re.compile(alternation(list(lex.cues["anaphor"])))
+        # 「政府は」 alone, not 韓国政府 or 州政府 (a name or a generic word before it).
+        self.government = re.compile(rf"(?<![\u4e00-\u9fff\u30a0-\u30ffA-Za-z])"
+                                     rf"(?:{alternation(list(lex.cues['government']))})")
         self.plural_anaphor = re.compile(rf"(?<![0-9]){spaced_alternation(list(lex.cues['plural_anaphor']))}")
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
         self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
@@ -204,15 +236,17 @@ class Attributor:
 
     # -- organisations ---------------------------------------------------------------------
     def view(self, text: str, start: int, end: int, tokens: list[Token], last_named: str | None = None,
-             last_list: str | None = None) -> SentenceView:
+             last_list: str | None = None, last_country: str | None = None) -> SentenceView:
         """Owner candidates in text[start:end] (sources, givers and chip makers left out),
         with the sentence's clause boundaries. 同社 or 両社 as a topic or subject stands for
-        `last_named` or `last_list`, the company or list named before."""
+        `last_named` or `last_list`, the company or list named before, and 政府 for
+        `last_country`."""
         names = self._names(text, tokens)
         mentions = self._mentions(text, names)
         anaphors: list[tuple[int, int, str]] = []
         unnamed_owners = False
-        for pattern, antecedent, plural in ((self.anaphor, last_named, False), (self.plural_anaphor, last_list, True)):
+        for pattern, antecedent, plural in ((self.anaphor, last_named, False), (self.plural_anaphor, last_list, True),
+                                            (self.government, last_country, True)):
             for m in pattern.finditer(text, start, end):
                 if not (self._particle(text, m.end()) or (plural and _TOTAL.match(text, m.end()))):
                     continue
@@ -220,13 +254,14 @@ class Attributor:
                 # HBM製品は…、同社のCEOは」), then the one named before the sentence; 4社
                 # stands for a whole list (「NTT、KDDI、ソフトバンクの3社が」).
                 before = [_group_entity(mentions, x.group) for x in mentions if x.end <= m.start() and x.particle]
-                here = [e for e in before if (";" in e) == plural]
+                here = [e for e in before if (";" in e) == plural] if pattern is not self.government else []
                 if here or antecedent:
                     anaphors.append((m.start(), m.end(), here[-1] if here else antecedent))
                 elif plural:
                     unnamed_owners = True
         if anaphors:
             mentions = self._mentions(text, sorted(names + anaphors))
+        mentions = _headline_subject(text, start, mentions)
         words = _words(tokens)
         clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         byline = (mentions[0].canonical if len(mentions) == 1
@@ -240,11 +275,11 @@ class Attributor:
         group = 0
         for s, e, canonical in spans:
             if any(r.match(text, e) for r in (self.source_after, self.giver_after, self.partner_after,
-                                               self.vendor_after)):
+                                               self.vendor_after, self.held_after)):
                 continue
             if not mentions or not self.joiner.match(without_parens(text[_aside_end(text, mentions[-1].end):s])):
                 group += 1
-            mentions.append(OrgMention(s, e, canonical, self._particle(text, e), group))
+            mentions.append(OrgMention(s, e, canonical, self._particle(text, e, s), group))
         return mentions
 
     def _names(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
@@ -292,7 +327,7 @@ class Attributor:
                 spans.append((t.start, t.end, t.surface))
         return sorted(spans)
 
-    def _particle(self, text: str, pos: int) -> str | None:
+    def _particle(self, text: str, pos: int, start: int | None = None) -> str | None:
         """'topic' or 'subject' when a topic or subject particle stands at `pos`. Read from
         the text, not the tokens: Sudachi splits では into で|は and, after a space, reads
         「KDDI が」's が as a conjunction."""
@@ -301,6 +336,8 @@ class Attributor:
             return None
         if _COPULA.match(text, after):
             return "subject"  # 「恩恵を受けるのがエヌビディアだ」: the name in focus
+        if _SENTENCE_END.match(text, after) and start is not None and not _CREDIT_BEFORE.search(text, max(0, start - 12), start):
+            return "subject"
         m = self.particle.match(text, after)
         if not m and after > pos:
             # The gloss may stand inside the name: 「鴻海(ホンハイ)精密工業が」.
@@ -310,7 +347,7 @@ class Attributor:
         return "topic" if m.group(1) in self.lex.cues["topic"] else "subject"
 
     @staticmethod
-    def entity(view: SentenceView, q: Quantity, not_owner: str | None = None) -> str | None:
+    def entity(text: str, view: SentenceView, q: Quantity, not_owner: str | None = None) -> str | None:
         """The owner named in the amount's own sentence, or None (see the module docstring).
         `not_owner` is the maker of the chips a count counts: left out unless it is the
         sentence's topic or subject (百度 running its own 崑崙 chips)."""
@@ -323,11 +360,33 @@ class Attributor:
         # from an earlier clause.
         own_topic = any(clause <= p < q.start for p in view.topic_marks)
         earlier = [] if own_topic else before[-1:]
-        for pick in ([m for m in in_clause if m.particle][-1:], in_clause[-1:],
+        # 「…と、貴州茅台の1兆8700億元」: a name joined to the amount by の owns it, whatever
+        # the topic of the clause.
+        joined = [m for m in in_clause if _JOINED_NAME.match(text[_after_aside(text, m.end):q.start])]
+        for pick in (joined[-1:], [m for m in in_clause if m.particle][-1:], in_clause[-1:],
                      [m for m in before if m.particle == "topic"][-1:], earlier, after[:1]):
             if pick:
                 return _group_entity(view.mentions, pick[0].group)
         return None
+
+    def respectively(self, text: str, view: SentenceView, quantities: list[Quantity]) -> dict[int, str]:
+        """「A、B、Cの設備投資額はそれぞれ349億ドル、240億ドル、342億ドル」: each name of the
+        list before それぞれ owns the amount in its place; {quantity index: owner}."""
+        out: dict[int, str] = {}
+        for m in _RESPECTIVELY.finditer(text, view.clause_starts[0] if view.clause_starts else 0):
+            listed = [x for x in view.mentions if x.end <= m.start()]
+            if not listed:
+                break
+            names = [x.canonical for x in view.mentions if x.group == listed[-1].group]
+            # The amounts listed after それぞれ, up to the next name (「…、Amazonが19万6000基」
+            # has an owner of its own); restated ones in brackets are skipped.
+            stop = min((x.start for x in view.mentions if x.start >= m.end()), default=len(text))
+            after = [i for i, q in enumerate(quantities) if m.end() <= q.start < stop
+                     and not _in_parens(text, q.start, m.end())]
+            if len(names) > 1 and len(after) == len(names):
+                out.update(zip(after, names))
+            break
+        return out
 
     # -- metric ----------------------------------------------------------------------------
     def keywords(self, text: str, tokens: list[Token]) -> list[tuple[int, int, str]]:
@@ -426,6 +485,12 @@ class Attributor:
         # 「2025年から2028年までに5兆円」: a figure dated by one end of a span of written years
         # belongs to the whole span.
         return [d.whole or d if d else None for d in out]
+
+
+def _in_parens(text: str, pos: int, since: int) -> bool:
+    """Whether `pos` stands inside a bracket opened after `since`."""
+    opened = text.rfind("(", since, pos)
+    return opened >= 0 and text.rfind(")", opened, pos) < 0
 
 
 def _inside_other_parens(text: str, d: DateMatch, q: Quantity) -> bool:

@@ -50,6 +50,7 @@ class Discourse:
     carried: str | None = None  # the subject a sentence naming no one continues
     last_named: str | None = None  # what 同社/当社 refer to
     last_list: str | None = None  # what 両社/4社 refer to
+    last_country: str | None = None  # whose government 政府 is
     metric: str | None = None  # of the previous sentence's last amount, within a paragraph
     fact_period: DateMatch | None = None  # of the previous figure, for 「このうち…」
     intro_period: DateMatch | None = None  # named by a previous sentence that held no figure
@@ -59,6 +60,7 @@ class Discourse:
     results_announced: bool = False  # a lead sentence announced results (決算を発表した)
     label_line: tuple[int, int] | None = None  # the line before, if it held no figure: a table's label
     owners: list[str] = field(default_factory=list)  # named in the current sentence
+    country_names: frozenset[str] = frozenset()  # the canonical names of countries
 
     def period_for(self, opens_with_part: bool) -> DateMatch | None:
         """The period of a figure whose own sentence names none."""
@@ -98,6 +100,8 @@ class Discourse:
         # 同社 means the topic (は) before a mere subject (が) of the sentence before.
         self.last_named = (view.topic(subjects=False) or view.topic() or (self.owners[-1] if self.owners else None)
                            or self.last_named)
+        countries = [m.canonical for m in view.mentions if m.canonical in self.country_names]
+        self.last_country = countries[-1] if countries else self.last_country
         lists = [o for o in self.owners if ";" in o]
         self.last_list = view.last_list() or (lists[-1] if lists else None) or self.last_list
         money = [f for f in facts if f.kind == "money"]
@@ -109,7 +113,7 @@ class Discourse:
 def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: StatusRules, t: str,
               sentences: list[tuple[int, int]], facts: list[Fact], dates: list[DateMatch]) -> None:
     """Entity, metric, period and status for every fact (sorted by start), sentence by sentence."""
-    ctx = Discourse()
+    ctx = Discourse(country_names=frozenset(lex.country_canonical.values()))
     i = 0
     date_starts = [d.start for d in dates]
     for k, sent in enumerate(sentences):
@@ -129,7 +133,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
             ctx.note_results(t, sent, near, here)
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
-        view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list)
+        view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list, ctx.last_country)
         for f in here:
             f.kept = f.kind != "gpu" or _counter_is_a_word(tokens, f.q)
         here = [f for f in here if f.kept]
@@ -151,11 +155,12 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
     periods = attributor.periods(t, [f.q for f in here], dates, sent)
     carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]))
     starts = tuple(f.q.start for f in here if f.kind == "money")
-    for f, period in zip(here, periods):
+    each = attributor.respectively(t, view, [f.q for f in here])
+    for n, (f, period) in enumerate(zip(here, periods)):
         f.period = period or carried_period
         if f.kind == "gpu" and f.chip is None:
             f.chip = gpu.chip_near(t, f.q, sent)
-        own = attributor.entity(view, f.q, lex.chip_vendor.get(f.chip or ""))
+        own = each.get(n) or attributor.entity(t, view, f.q, lex.chip_vendor.get(f.chip or ""))
         if f.kind == "gpu" and f.chip in lex.chip_vendor and gpu.shipped(t, f.q):
             own = lex.chip_vendor[f.chip]  # chips shipped or sold belong to their maker
         if f.kind == "money":

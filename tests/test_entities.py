@@ -84,7 +84,11 @@ def test_ordinary_words_are_not_organisation_aliases():
 
 
 def test_a_wire_headline_opens_with_its_subject():
-    assert entities("ソニーGなど、英で通信会社ボーダフォンの拠点に最大80億ユーロ") == ["Sony"]
+    assert entities("ソニーG、英で通信会社ボーダフォンの拠点に最大80億ユーロ") == ["Sony"]
+
+
+def test_one_of_several_opening_a_headline_is_not_its_subject():
+    assert entities("ソニーGなど、英で通信会社ボーダフォンの拠点に最大80億ユーロ") == ["Vodafone"]
 
 
 def test_a_headline_that_opens_with_a_list_keeps_the_list():

@@ -59,7 +59,7 @@ _SENTENCE_END = re.compile(r"\s*(?:[。]|\n|$)")
 _CREDIT_BEFORE = re.compile(r"(?:[:：]|出典|提供|写真|資料|画像)\s*[(「]?\s*$")
 _RESPECTIVELY = re.compile(r"それぞれ|各々|各自")
 _HEADLINE_OPENING = re.compile(r"\s*[「【(]?\s*$")
-_HEADLINE_COMMA = re.compile(r"\s*(?:など|ら)?\s*[、,]")
+_HEADLINE_COMMA = re.compile(r"\s*[、,]")
 _JOINED_NAME = re.compile(r"^\s*の\s*$")
 _NAME_REST = re.compile(r"[^\s、。,「」()はがもにをでのと]{0,8}")
 _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
@@ -118,8 +118,8 @@ def without_parens(s: str) -> str:
 
 
 def _headline_subject(text: str, start: int, mentions: list[OrgMention]) -> list[OrgMention]:
-    """「トヨタ、電池に1兆円」「ソフトバンクGなど、米でAIインフラ」: a name that opens its
-    sentence and stands alone before a comma is the subject of a wire headline."""
+    """「トヨタ、電池に1兆円」: a name that opens its sentence and stands alone before a
+    comma is the subject of a wire headline (「Xなど、」 is one of several, so it is not)."""
     if not mentions or mentions[0].particle or not _HEADLINE_OPENING.match(text, start, mentions[0].start):
         return mentions
     first = mentions[0]

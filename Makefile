@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser clean bench-refresh bench
+.PHONY: run test install browser strace clean bench-refresh bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,7 +23,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null; }
 
-test: $(STAMP) browser
+# The publish test kills a run at each rename with strace's fault injection; installed
+# the same way.
+strace:
+	@command -v strace >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace >/dev/null; }
+
+test: $(STAMP) browser strace
 	$(PY) -m pytest
 
 # A first and a second run over 1,000 unchanged documents (the nightly refresh).

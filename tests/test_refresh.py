@@ -230,7 +230,7 @@ def test_sigkill_leaves_the_previous_tables_intact(big: dict[str, Path], tmp_pat
     # The next run cleans up after the killed one and finishes the job.
     again = capex("extract", big["src"], "-o", out, cwd=big["base"])
     assert again.returncode == 0
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [store.LOCK]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [store.PUBLISH_LOCK, store.LOCK]
     assert any("100基" in r["text"] for r in rows(out, "gpu_counts"))
 
 
@@ -271,6 +271,65 @@ def test_a_committed_publish_interrupted_midway_is_finished_by_the_next_run(tmp_
     assert not commit.exists()
     assert pq.read_table(out / "errors.parquet").to_pylist() == [{"path": "x.txt", "line": None, "reason": "empty file"}]
     assert rows(out, "errors") == [{"path": "x.txt", "line": "", "reason": "empty file"}]
+
+
+def _strace() -> str | None:
+    """strace, when it is installed and may trace here (a container can forbid ptrace)."""
+    path = shutil.which("strace")
+    if path is None or subprocess.run([path, "-qq", "-e", "trace=none", "true"], capture_output=True).returncode:
+        return None
+    return path
+
+
+def _state(out: Path) -> dict[str, list]:
+    """Every table as its CSV rows and its Parquet row count, which must agree."""
+    tables = {}
+    for name in TABLES:
+        csv_rows = rows(out, name)
+        assert pq.read_metadata(out / f"{name}.parquet").num_rows == len(csv_rows), name
+        tables[name] = csv_rows
+    return tables
+
+
+def test_readers_never_see_a_half_published_state(tmp_path: Path):
+    strace = _strace()
+    if strace is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("strace is needed under CI=true (make test installs it)")
+        pytest.skip("strace is not installed or may not trace here (make test installs it)")
+    corpus = make_corpus(tmp_path / "in", 3)
+    template = tmp_path / "template"
+    assert capex("extract", corpus, "-o", template, cwd=tmp_path).returncode == 0
+    old = _state(template)
+    (corpus / "a0001.txt").unlink()  # so the killed run publishes without extracting anything
+    gold = tmp_path / "gold.jsonl"
+    date = "2020年1月1日"
+    start = article(0).index(date)
+    gold.write_text(json.dumps({"doc": "a0000.txt", "type": "date", "text": date, "start": start,
+                                "end": start + len(date), "value": ["2020-01-01"]}, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    readers = [("show", "{out}", "-t", "amounts"), ("eval", gold, "{out}"), ("report", "{out}", "-o", "{out}.html")]
+    new = None
+    # 15 renames publish a run (the commit point, then 14 files); the 16th is never reached.
+    for n in range(1, 17):
+        out = tmp_path / f"out{n}"
+        shutil.copytree(template, out)
+        killed = capex("extract", corpus, "-o", out, "-j", "1", "-q", cwd=tmp_path,
+                       prefix=(strace, "-f", "-qq", "-o", os.devnull, "-e", "trace=rename",
+                               "-e", f"inject=rename:signal=KILL:when={n}"))
+        assert killed.returncode == (0 if n == 16 else -signal.SIGKILL), (n, err(killed))
+        command, *args = readers[n % len(readers)]
+        proc = capex(command, *(str(a).format(out=out) for a in args), cwd=tmp_path)
+        assert proc.returncode == 0, (n, command, err(proc))
+        assert not (out / store.COMMIT).exists()
+        now = _state(out)
+        if new is None and n > 1:
+            new = now
+        assert now == (old if n == 1 else new), n
+        if command == "show":
+            shown = old if n == 1 else new
+            assert f"amounts: {len(shown['amounts'])} of {len(shown['amounts'])} rows" in proc.stdout.decode()
+    assert len(new["documents"]) == 2 and len(old["documents"]) == 3
 
 
 # ---------------------------------------------------------------------------

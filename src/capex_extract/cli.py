@@ -12,8 +12,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -224,7 +224,8 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
         messages.error(f"--out {out}", f"{e}; gave up after {lock_timeout:g} s (--lock-timeout)")
         return EXIT_LOCKED
     if out is not None and stdout_table is not None:
-        _copy_to_stdout(out / f"{stdout_table.value}.csv")
+        with store.reading(out):
+            _copy_to_stdout(out / f"{stdout_table.value}.csv")
     _summary(messages, run.counts, run.rows, out)
     return EXIT_INPUT_FAILED if run.counts.failed else EXIT_OK
 
@@ -289,9 +290,9 @@ def eval_command(
     """Score a run against a gold file: precision, recall and F1 per fact type, attribute accuracy."""
     from . import evaluate
 
-    _folder(out)
     try:
-        report = evaluate.score(gold, out)
+        with _reading(out):
+            report = evaluate.score(gold, out)
     except (OSError, evaluate.GoldError) as e:
         typer.echo(f"error: {gold}: {e.strerror}" if isinstance(e, OSError) else f"error: {e}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -337,9 +338,21 @@ def _error_line(e: evaluate.Error) -> str:
     return f"[{e.kind}] {e.what}: {(e.gold or e.pred or {}).get('doc')}{gold}{pred}"
 
 
-def _read_run(out: Path, names: tuple[str, ...]) -> dict[str, list[dict]]:
+@contextmanager
+def _reading(out: Path) -> Iterator[None]:
+    """OUT's tables, all of one run: never in the middle of a publish."""
     _folder(out)
-    tables = {name: read_table(out, name) for name in names}
+    try:
+        with store.reading(out):
+            yield
+    except store.Pending as e:
+        typer.echo(f"error: OUT {out}: {e}", err=True)
+        raise typer.Exit(EXIT_NOT_WRITTEN) from None
+
+
+def _read_run(out: Path, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    with _reading(out):
+        tables = {name: read_table(out, name) for name in names}
     missing = [name for name, rows in tables.items() if rows is None]
     if missing:
         typer.echo(f"error: OUT {out}: no {', '.join(missing)} table (written by an older `capex extract`?)",

@@ -10,6 +10,10 @@ Inside OUT, beside the tables:
   name is the commit point: from then on its files are moved into OUT, the documents table
   last, and a run killed during the moves has them finished by the next one, before it
   reads anything.
+- ``.capex-publish.lock`` makes the moves one step for readers: a run holds it exclusively
+  from the commit point until every file has moved, and ``show``, ``report`` and ``eval``
+  hold it shared while they read (``reading``), after finishing a publish that a killed run
+  left half done. A reader never sees tables of two runs at once.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 LOCK = ".capex.lock"
+PUBLISH_LOCK = ".capex-publish.lock"
 COMMIT = ".capex-commit"
 STAGING = ".capex-staging-"
 _POLL_SECONDS = 0.1
@@ -39,6 +44,10 @@ class Busy(Exception):
 
 class Unreadable(Exception):
     """The tables in OUT cannot serve as the previous state; the message says why."""
+
+
+class Pending(Exception):
+    """A killed run left a publish half done and this reader cannot finish it."""
 
 
 @contextmanager
@@ -76,10 +85,56 @@ def _holder(fd: int) -> str:
 
 def recover(out: Path) -> None:
     """Finish a publish that was committed but interrupted; drop uncommitted staging."""
-    if (out / COMMIT).is_dir():
-        _move_into_place(out / COMMIT, out)
+    with _publishing(out):
+        if (out / COMMIT).is_dir():
+            _move_into_place(out / COMMIT, out)
     for leftover in out.glob(STAGING + "*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextmanager
+def _publishing(out: Path) -> Iterator[None]:
+    """The publish lock, exclusively: readers wait until every file has moved."""
+    fd = os.open(out / PUBLISH_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def reading(out: Path) -> Iterator[None]:
+    """Read OUT's tables inside this block: no publish moves files meanwhile, and one that
+    a killed run left half done is finished first (or Pending is raised, when this process
+    may not write OUT)."""
+    try:
+        fd = os.open(out / PUBLISH_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            fd = os.open(out / PUBLISH_LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            # Written before publish locks, or read-only and never published into: only a
+            # pending commit could mix the tables.
+            if (out / COMMIT).is_dir():
+                raise Pending(f"{COMMIT}: a run was stopped while publishing, and {PUBLISH_LOCK} "
+                              "cannot be created here; run `capex extract` on it") from None
+            yield
+            return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if (out / COMMIT).is_dir():
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if (out / COMMIT).is_dir():
+                try:
+                    _move_into_place(out / COMMIT, out)
+                except OSError as e:
+                    raise Pending(f"{COMMIT}: a run was stopped while publishing, and its tables cannot be "
+                                  f"moved into place here ({e.strerror or e}); run `capex extract` on it") from None
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -91,12 +146,17 @@ def staging(out: Path) -> Iterator[Path]:
     try:
         yield folder
         _sync_files(folder)
-        os.rename(folder, out / COMMIT)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    _fsync(out)
-    _move_into_place(out / COMMIT, out)
+    with _publishing(out):
+        try:
+            os.rename(folder, out / COMMIT)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        _fsync(out)
+        _move_into_place(out / COMMIT, out)
 
 
 def _move_into_place(commit: Path, out: Path) -> None:

@@ -5,8 +5,11 @@ The dictionaries and the article were written for these tests (北斗データ a
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -84,7 +87,7 @@ def test_capex_toml_in_the_working_directory_comes_first(tmp_path):
 
 
 def run(*args, cwd):
-    return subprocess.run([str(CAPEX), *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([str(CAPEX), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 @pytest.mark.skipif(not CAPEX.exists(), reason="console script not installed")
@@ -103,3 +106,70 @@ def test_extract_and_dict_list_on_the_command_line(tmp_path):
     bad = run("extract", "a.txt", "--dict", "bad.toml", "-o", "out", cwd=tmp_path)
     assert bad.returncode == 2 and "bad.toml:2: unknown metric 'profit'" in bad.stderr
     assert not (tmp_path / "out").exists()  # checked before any work
+
+
+# ---------------------------------------------------------------------------
+# Hostile dictionaries: each is refused with FILE:LINE, or loads in proportion to its size
+
+
+def test_a_dictionary_nested_5000_deep_is_a_dictionary_error_not_a_crash(tmp_path):
+    path = write(tmp_path, "[organizations]\n\nA = " + "[" * 5000 + "]" * 5000 + "\n")
+    bad = run("extract", "-", "--dict", path, "--stdout", "amounts", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr == f"error: dictionary {path}:3: not valid TOML: nested too deeply\n"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_dictionary_that_is_not_a_regular_file_is_refused(tmp_path, special):
+    if special == "fifo":
+        special = tmp_path / "fifo.toml"
+        os.mkfifo(special)
+        # Someone holds the other end open, so that opening it cannot hang the test.
+        writer = os.open(special, os.O_RDWR | os.O_NONBLOCK)
+    try:
+        bad = run("dict", "list", "--dict", special, cwd=tmp_path)
+    finally:
+        if special != "/dev/zero":
+            os.close(writer)
+    assert bad.returncode == 2 and bad.stderr == f"error: dictionary {special}: not a regular file\n"
+
+
+def test_a_dictionary_over_10_mb_is_refused(tmp_path):
+    path = tmp_path / "big.toml"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[organizations]\n")
+        f.write("# padding\n" * 1_100_000)
+    with pytest.raises(DictionaryError, match=rf"^{path}: 11.0 MB, over the 10 MB limit for a dictionary$"):
+        load_dicts([path])
+
+
+def _organizations(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    return write(folder, "[organizations]\n" + "".join(f'"Org {i}" = ["組織{i}号"]\n' for i in range(n)),
+                 f"orgs{n}.toml")
+
+
+def test_loading_organisations_grows_linearly(tmp_path):
+    def seconds(n: int, name: str) -> float:
+        path = _organizations(tmp_path / name, n)  # a file of its own each time: no cached rules
+        started = time.perf_counter()
+        load(user=load_dicts([path]))
+        return time.perf_counter() - started
+
+    small = min(seconds(2_000, f"small{i}") for i in range(2))
+    # Eight times the names: about eight times the time (sixty-four before, from a scan per name).
+    assert seconds(16_000, "large") < 30 * small
+
+
+def test_a_long_alias_uses_memory_in_proportion_to_its_length(tmp_path):
+    path = write(tmp_path, f'[organizations]\n"Long" = ["{"長" * 40_000}"]\n')
+    user = load_dicts([path])
+    tracemalloc.start()
+    try:
+        lexicon = load(user=user)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # 40,000 characters; every prefix of it would be 800 million (1.8 GB).
+    assert peak < 100_000_000
+    assert lexicon.begins_an_organization("長" * 39_999) and not lexicon.begins_an_organization("長" * 40_001)
+    assert lexicon.org_canonical["長" * 40_000] == "Long"

@@ -293,7 +293,7 @@ class Attributor:
             s, hit = words[i].start, None
             for j in range(i, len(words)):
                 k = key(text[s:words[j].end])
-                if k not in self.lex.org_prefixes:
+                if not self.lex.begins_an_organization(k):
                     break
                 if k in self.lex.org_canonical:
                     hit = (j, self.lex.org_canonical[k])

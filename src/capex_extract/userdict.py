@@ -17,7 +17,9 @@ one). Every problem is reported with the file and line it stands on.
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 FILE_NAME = "capex.toml"
 METRICS = ("capex", "revenue", "cost", "market_cap", "market_size", "other")
+# Far above any real list of names; a file this large is a mistake, not a dictionary.
+MAX_BYTES = 10_000_000
 _KINDS = {"organizations": "organization", "chips": "chip", "metrics": "metric"}
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 
@@ -80,27 +84,39 @@ def load(paths: list[Path]) -> UserDictionary:
 
 def _read(path: Path) -> list[Entry]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                # /dev/zero or a FIFO would be read without end.
+                raise DictionaryError(f"{path}: not a regular file")
+            if st.st_size > MAX_BYTES:
+                raise DictionaryError(f"{path}: {st.st_size / 1e6:.1f} MB, over the "
+                                      f"{MAX_BYTES / 1e6:.0f} MB limit for a dictionary")
+            text = f.read(MAX_BYTES + 1).decode("utf-8")
     except (OSError, UnicodeDecodeError) as e:
         reason = e.strerror if isinstance(e, OSError) else "not UTF-8 text"
         raise DictionaryError(f"{path}: cannot read it: {reason}") from None
+    lines = text.splitlines()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = _AT_LINE.search(str(e))
         line = m.group(1) if m and m.group(1) else str(text.count("\n") + 1)
         raise DictionaryError(f"{path}:{line}: not valid TOML: {_AT_LINE.sub('', str(e))}") from None
-    lines = text.splitlines()
+    except RecursionError:
+        deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        raise DictionaryError(f"{path}:{deepest + 1}: not valid TOML: nested too deeply") from None
+    where = _Lines(lines)
     entries = []
     for section, table in data.items():
-        where = f"{path}:{_line_of(lines, section)}"
+        at = f"{path}:{where.of(section)}"
         if section not in _KINDS:
-            raise DictionaryError(f"{where}: unknown section [{section}]; expected "
+            raise DictionaryError(f"{at}: unknown section [{section}]; expected "
                                   + ", ".join(f"[{s}]" for s in _KINDS))
         if not isinstance(table, dict):
-            raise DictionaryError(f"{where}: [{section}] must be a table of entries")
+            raise DictionaryError(f"{at}: [{section}] must be a table of entries")
         for name, value in table.items():
-            entries += _entries(_KINDS[section], name, value, f"{path}:{_line_of(lines, section, name)}")
+            entries += _entries(_KINDS[section], name, value, f"{path}:{where.of(section, name)}")
     return entries
 
 
@@ -122,16 +138,26 @@ def _entries(kind: str, name: str, value: object, source: str) -> list[Entry]:
     return [Entry(kind, w.strip(), name.strip(), vendor, source) for w in value]
 
 
-def _line_of(lines: list[str], section: str, key: str | None = None) -> int:
-    """The line of `[section]`, or of `key = …` inside it (TOML parsers give no lines)."""
-    header = re.compile(rf"\s*\[\s*{re.escape(section)}\s*\]")
-    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
-    if start is None or key is None:
-        return (start or 0) + 1
-    assignment = re.compile(rf"""\s*(?:"{re.escape(key)}"|'{re.escape(key)}'|{re.escape(key)})\s*=""")
-    for i in range(start + 1, len(lines)):
-        if lines[i].lstrip().startswith("["):
-            break
-        if assignment.match(lines[i]):
-            return i + 1
-    return start + 1
+class _Lines:
+    """The line of `[section]`, or of `key = …` inside it (TOML parsers give no lines),
+    found in one pass over the file."""
+
+    _HEADER = re.compile(r"\s*\[\s*([^\[\]]*?)\s*\]")
+    _KEY = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.at: dict[tuple[str, str | None], int] = {}
+        section = None
+        for i, line in enumerate(lines, 1):
+            header = self._HEADER.match(line)
+            if header:
+                section = header.group(1).strip("\"'")
+                self.at.setdefault((section, None), i)
+                continue
+            assignment = self._KEY.match(line) if section is not None else None
+            if assignment:
+                key = next(g for g in assignment.groups() if g is not None)
+                self.at.setdefault((section, key), i)
+
+    def of(self, section: str, key: str | None = None) -> int:
+        return self.at.get((section, key)) or self.at.get((section, None), 1)

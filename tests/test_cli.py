@@ -140,7 +140,7 @@ def test_extract_dir_writes_every_table_as_parquet_and_csv(clean):
     import pyarrow.parquet as pq
 
     out = clean["out"]
-    names = sorted(p.name for p in out.iterdir() if p.name != ".capex.lock")
+    names = sorted(p.name for p in out.iterdir() if p.name not in (".capex.lock", ".capex-publish.lock"))
     assert names == sorted(f"{t}.{ext}" for t in TABLES for ext in ("parquet", "csv"))
     for table in TABLES:
         with open(out / f"{table}.csv", encoding="utf-8-sig", newline="") as f:
@@ -183,10 +183,10 @@ def test_same_input_into_new_folders_gives_identical_tables(clean):
                 assert len({f.read_bytes() for f in files}) == 1, (table, ext)
 
 
-def test_nothing_but_the_lock_file_left_beside_the_tables(clean):
+def test_nothing_but_the_lock_files_left_beside_the_tables(clean):
     for out in ("out1", "out2", "out3"):
-        hidden = [p.name for p in (clean["base"] / out).iterdir() if p.name.startswith(".")]
-        assert hidden == [".capex.lock"]
+        hidden = sorted(p.name for p in (clean["base"] / out).iterdir() if p.name.startswith("."))
+        assert hidden == [".capex-publish.lock", ".capex.lock"]
 
 
 # ---------------------------------------------------------------------------

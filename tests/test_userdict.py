@@ -155,9 +155,11 @@ def test_loading_organisations_grows_linearly(tmp_path):
         load(user=load_dicts([path]))
         return time.perf_counter() - started
 
-    small = min(seconds(2_000, f"small{i}") for i in range(2))
+    # The fastest of a few tries each, so that a busy machine does not decide.
+    small = min(seconds(2_000, f"small{i}") for i in range(3))
+    large = min(seconds(16_000, f"large{i}") for i in range(2))
     # Eight times the names: about eight times the time (sixty-four before, from a scan per name).
-    assert seconds(16_000, "large") < 30 * small
+    assert large < 30 * small
 
 
 def test_a_long_alias_uses_memory_in_proportion_to_its_length(tmp_path):

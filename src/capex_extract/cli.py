@@ -194,14 +194,15 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
                 except store.Unreadable as e:
                     messages.warning(f"{out}: previous tables not used, extracting everything ({e})")
             now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-            run = Run(previous, option, now, keep_removed, user)
+            run = Run(previous, option, now, keep_removed, user, max_bytes)
             # Without --out the tables are still written, to a folder that goes at the end.
             folder = store.staging(out) if out is not None else tempfile.TemporaryDirectory(prefix="capex-")
             try:
                 with folder as tables, messages.progress() as done:
                     engine = start_engine()
                     try:
-                        items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes)
+                        # Files are found here and read by the workers.
+                        items = iter_sources(paths, stdin=sys.stdin.buffer, max_bytes=max_bytes, read=False)
                         for item, status in run.write(items, engine, Path(tables)):
                             if isinstance(item, InputError):
                                 messages.input_error(item)

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from .consolidate import capex_table, gpu_fleet_table
 from .engines import Engine
-from .readers import SourceDoc, Sources
+from .readers import MAX_DOC_BYTES, SourceDoc, Sources, Unread, read_file
 from .rows import ROW_TYPES, Document, Extraction, InputError
 from .state import Before, Counts, extractor_version, status
 from .store import Previous, RowCursor
@@ -32,6 +32,10 @@ from .writers import TableWriter, to_arrow, write_table_files
 FACT_TABLES = ("amounts", "gpu_counts", "dates", "capacities")
 # This run's rows are handed to the writers this many at a time.
 _FRESH_BATCH = 2_000
+# Input bytes per task. A task costs its hand-off to a worker and back whatever its size,
+# as much as a short article's extraction; about 20,000 characters is a tenth to a half
+# of a second of work, small enough to keep every worker busy until the end.
+_TASK_BYTES = 60_000
 
 
 def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.datetime,
@@ -48,18 +52,46 @@ def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.da
         extracted_at)
 
 
+Entry = tuple[SourceDoc | Unread, Before | None]
+
+
+def extract_batch(entries: list[Entry | None], option: dt.date | None, extracted_at: dt.datetime,
+                  extractor: str, user: UserDictionary, max_bytes: int
+                  ) -> list[tuple[Extraction, Document] | InputError | None]:
+    """One task, wherever it runs: each entry's document read (an Unread file), compared
+    with `before`, what the previous run recorded of it, and extracted when it is new or
+    changed. Per entry: its rows and documents row, the reason it could not be read, or
+    None when it is unchanged (or the entry is None: nothing to do)."""
+    results: list[tuple[Extraction, Document] | InputError | None] = []
+    for entry in entries:
+        if entry is None:
+            results.append(None)
+            continue
+        item, before = entry
+        src = read_file(item, max_bytes) if isinstance(item, Unread) else item
+        if isinstance(src, InputError):
+            results.append(src)
+        elif before is not None and status(before, src, extractor, option) == "unchanged":
+            results.append(None)
+        else:
+            results.append(extract_document(src, option, extracted_at, extractor, user))
+    return results
+
+
 class Run:
     """One run: decides each document against the previous tables and writes the new ones
     into a folder as it goes."""
 
     def __init__(self, previous: Previous | None, option: dt.date | None, extracted_at: dt.datetime,
-                 keep_removed: bool = False, user: UserDictionary = EMPTY) -> None:
+                 keep_removed: bool = False, user: UserDictionary = EMPTY,
+                 max_bytes: int = MAX_DOC_BYTES) -> None:
         self.previous = previous
         self.option = option
         self.extracted_at = extracted_at
         self.keep_removed = keep_removed
         self.user = user
         self.extractor = extractor_version(user)
+        self._shared = (option, extracted_at, self.extractor, user, max_bytes)  # every task's
         self.counts = Counts()
         self.rows = {name: 0 for name in ROW_TYPES}
         # Previous documents not found, and whether each was removed, once the run is written.
@@ -81,18 +113,47 @@ class Run:
             self._by_path.setdefault(b.path, []).append(i)
         self._paths = sorted(self._by_path)
 
-    # -- deciding, in walk order (the engine's producer side) ----------------------------
+    # -- tasks, in walk order (the engine's producer side) -------------------------------
 
-    def _decide(self, item: SourceDoc | InputError) -> tuple[list[int], tuple | None]:
-        """The previous documents to carry at this item, and the extraction task, if any."""
-        if isinstance(item, InputError):
-            return self._fallbacks(item), None
+    def _tasks(self, items: Sources, reads_files: bool
+               ) -> Iterator[tuple[list[SourceDoc | Unread | InputError], tuple | None]]:
+        """The walk's items in order, in groups of about _TASK_BYTES of input, each with its
+        task for extract_batch (None when none of them needs work). A walk's input error
+        goes on its own, without a task."""
+        group: list[SourceDoc | Unread | InputError] = []
+        entries: list[Entry | None] = []
+        size = 0
+        for item in items:
+            if isinstance(item, Unread) and not reads_files:
+                item = read_file(item, self._shared[-1])
+            if isinstance(item, InputError):
+                if group:
+                    yield group, self._task(entries)
+                    group, entries, size = [], [], 0
+                yield [item], None
+                continue
+            group.append(item)
+            entries.append(self._entry(item))
+            size += item.size
+            if size >= _TASK_BYTES:
+                yield group, self._task(entries)
+                group, entries, size = [], [], 0
+        if group:
+            yield group, self._task(entries)
+
+    def _entry(self, item: SourceDoc | Unread) -> Entry | None:
+        """What a task does with one document: a file is read and compared where the task
+        runs; a document this process has read already, and found unchanged, needs nothing."""
         position = self._position.get(item.doc)
         before = self._before[position] if position is not None else None
-        if status(before, item, self.extractor, self.option) == "unchanged" and position > self._last:
-            self._last = position
-            return [position], None
-        return [], (item, self.option, self.extracted_at, self.extractor, self.user)
+        if isinstance(item, Unread):
+            return item, before
+        if status(before, item, self.extractor, self.option) == "unchanged":
+            return None
+        return item, None
+
+    def _task(self, entries: list[Entry | None]) -> tuple | None:
+        return (entries, *self._shared) if any(e is not None for e in entries) else None
 
     def _fallbacks(self, error: InputError) -> list[int]:
         """Documents a failed input held last time keep their rows: a file that cannot be
@@ -120,9 +181,11 @@ class Run:
     # -- writing, in the same order (the consumer side) --------------------------------
 
     def write(self, items: Sources, engine: Engine, folder: Path
-              ) -> Iterator[tuple[SourceDoc | InputError, str]]:
+              ) -> Iterator[tuple[SourceDoc | Unread | InputError, str]]:
         """Extract on `engine` what needs it and write every table into `folder`; yield
-        every item, in order, with its status (`new`, `changed`, `unchanged`, `failed`)."""
+        every item, in order, with its status (`new`, `changed`, `unchanged`, `failed`).
+        The engine's workers read, hash and compare the files themselves when they can;
+        this process only decides what to carry and writes, in the walk's order."""
         writers = {name: TableWriter(folder, name) for name in (*FACT_TABLES, "documents")}
         cursors = {name: self.previous.cursor(name) for name in FACT_TABLES} if self.previous else {}
         fresh: dict[str, list] = {name: [] for name in writers}
@@ -139,18 +202,27 @@ class Run:
             for p in positions:
                 self._carry(p, writers, cursors)
 
-        pairs = ((item, *self._decide(item)) for item in items)
-        work = (((item, carried), task) for item, carried, task in pairs)
-        for (item, carried), result in engine.ordered(extract_document, work):
-            carry(carried, cursors)
-            if isinstance(item, InputError):
-                self.counts.failed += 1
-                errors.append(item)
-                yield item, "failed"
-            elif result is None:
-                self.counts.unchanged += 1
-                yield item, "unchanged"
-            else:
+        for group, results in engine.ordered(extract_batch, self._tasks(items, engine.reads_files)):
+            for item, result in zip(group, results or [None] * len(group)):
+                if result is None and not isinstance(item, InputError):
+                    position = self._position[item.doc]
+                    if position > self._last:
+                        self._last = position
+                        carry([position], cursors)
+                        self.counts.unchanged += 1
+                        yield item, "unchanged"
+                        continue
+                    # Unchanged, but met out of its old order (the walk changed): rows are
+                    # carried in increasing order only, so it is extracted again, here.
+                    [result] = extract_batch([(item, None)], *self._shared)
+                if isinstance(result, InputError):  # the file could not be read after the walk
+                    item = result
+                if isinstance(item, InputError):
+                    carry(self._fallbacks(item), cursors)
+                    self.counts.failed += 1
+                    errors.append(item)
+                    yield item, "failed"
+                    continue
                 rows, document = result
                 state = "changed" if item.doc in self._position else "new"
                 setattr(self.counts, state, getattr(self.counts, state) + 1)

@@ -17,7 +17,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -67,6 +66,8 @@ class Engine:
     """Runs `work(*task)` for each task, yielding (item, result or None) in input order."""
 
     jobs = 1
+    # Whether the work runs where the input files are, so that it can read them itself.
+    reads_files = True
 
     def ordered(self, work: Callable[..., Any], pairs: Iterable[tuple[Item, Task | None]]
                 ) -> Iterator[tuple[Item, Any]]:
@@ -141,18 +142,14 @@ class Unavailable(Exception):
     """The engine asked for cannot run: its extra is not installed, its cluster cannot be reached."""
 
 
-# Documents per Dask task. A task costs the client and scheduler about 1.7 ms (measured on
-# a local cluster), as much as a short document's extraction: one document a task made a
-# 1,500-document run on two workers 1.5 to 2 times as long as 16 a task.
-_DASK_BATCH = 16
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def _extract_batch(work: Callable[..., Any], tasks: list[Task]) -> list[Any]:
+def _one_at_a_time(work: Callable[..., Any], *task: Any) -> Any:
     # A Dask worker may run several tasks at once in threads, and one Sudachi tokenizer
     # refuses concurrent use; the rules are pure Python under the GIL anyway.
     with _ONE_AT_A_TIME:
-        return [work(*task) for task in tasks]
+        return work(*task)
 
 
 def _check_address(address: str) -> None:
@@ -181,17 +178,18 @@ class DaskEngine(_Windowed):
     end by themselves when a killed run leaves them without their nanny).
 
     Each worker process loads the rules and the dictionary once, at its first document
-    (they are cached per process), and keeps them for every later one."""
+    (they are cached per process), and keeps them for every later one. Workers may be on
+    other machines: this process reads the documents and sends them."""
 
-    # Batches in flight per worker thread: a batch already holds several documents.
+    reads_files = False
+    # Tasks in flight per worker thread: a task already holds several documents.
     window_per_worker = 4
 
-    def __init__(self, scheduler: str | None, jobs: int, batch: int = _DASK_BATCH) -> None:
+    def __init__(self, scheduler: str | None, jobs: int) -> None:
         try:
             import distributed
         except ImportError:
             raise Unavailable("--engine dask needs the dask extra: pip install 'capex-extract[dask]'") from None
-        self.batch = batch
         self._cluster = None
         if scheduler is not None:
             _check_address(scheduler)
@@ -230,23 +228,9 @@ class DaskEngine(_Windowed):
             raise Unavailable(f"worker {worker} runs extractor {version}, this run {wanted}; "
                               f"install the same capex-extract on every worker")
 
-    def ordered(self, work: Callable[..., Any], pairs: Iterable[tuple[Item, Task | None]]
-                ) -> Iterator[tuple[Item, Any]]:
-        """Sends `batch` documents per task; gives them back one by one, in order."""
-        def batches() -> Iterator[tuple[list[tuple[Item, Task | None]], Task | None]]:
-            it = iter(pairs)
-            while chunk := list(islice(it, self.batch)):
-                tasks = [task for _, task in chunk if task is not None]
-                yield chunk, ((work, tasks) if tasks else None)
-
-        for chunk, results in super().ordered(_extract_batch, batches()):
-            done = iter(results or ())
-            for item, task in chunk:
-                yield item, (next(done) if task is not None else None)
-
     def submit(self, work: Callable[..., Any], task: Task) -> Any:
         # pure=False: a key without hashing the documents.
-        return self._client.submit(work, *task, pure=False)
+        return self._client.submit(_one_at_a_time, work, *task, pure=False)
 
     def result(self, future: Any) -> Any:
         try:

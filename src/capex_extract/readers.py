@@ -193,30 +193,54 @@ def parse_published(value: str) -> dt.date:
 
 
 def iter_sources(paths: list[str], stdin: BinaryIO | None = None,
-                 max_bytes: int = MAX_DOC_BYTES) -> Sources:
+                 max_bytes: int = MAX_DOC_BYTES, read: bool = True) -> Sources:
     """Every article under `paths`, in a stable order, and an InputError per problem.
 
     An input reached twice (`- -`, `dir dir/a.txt`, a link to a file already read) is read
     once, so every document key stays unique. A document over `max_bytes` is reported, not
-    read: a file, stdin, or one JSON line (a JSON-lines file itself may be any size)."""
-    return Sources(paths, stdin, max_bytes)
+    read: a file, stdin, or one JSON line (a JSON-lines file itself may be any size).
+    With `read=False` a whole file comes out as an `Unread` (found, not read), for
+    `read_file` to read wherever the work is done; JSON lines and stdin are read here."""
+    return Sources(paths, stdin, max_bytes, read)
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A file the walk found and has not read: its key and its path."""
+
+    doc: str
+    path: str
+    size: int  # bytes, when the walk saw it
+
+
+def read_file(ref: Unread, max_bytes: int = MAX_DOC_BYTES) -> SourceDoc | InputError:
+    """The document of a file the walk found, or the reason it is not one."""
+    try:
+        with open(ref.path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                return InputError(ref.path, None, _too_big(f"the file is {_megabytes(size)},", max_bytes))
+            data = f.read()
+    except OSError as e:
+        return InputError(ref.path, None, _os_reason(e))
+    return _document(ref.doc, ref.doc, ref.path, data, filename_date(ref.path))
 
 
 class Sources:
     """The walk over a run's inputs, as an iterator; once it is exhausted, `removable` tells
     which previous documents are really gone: only those under a root that was read."""
 
-    def __init__(self, paths: list[str], stdin: BinaryIO | None, max_bytes: int) -> None:
+    def __init__(self, paths: list[str], stdin: BinaryIO | None, max_bytes: int, read: bool = True) -> None:
         self.read: list[str] = []  # the roots that yielded at least one document
-        self._items = self._walk(paths, stdin, _Inputs(max_bytes))
+        self._items = self._walk(paths, stdin, _Inputs(max_bytes, read))
 
     def __iter__(self) -> Sources:
         return self
 
-    def __next__(self) -> SourceDoc | InputError:
+    def __next__(self) -> SourceDoc | Unread | InputError:
         return next(self._items)
 
-    def _walk(self, paths: list[str], stdin: BinaryIO | None, inputs: _Inputs) -> Iterator[SourceDoc | InputError]:
+    def _walk(self, paths: list[str], stdin: BinaryIO | None, inputs: _Inputs) -> Iterator[SourceDoc | Unread | InputError]:
         for path in paths:
             if path == STDIN:
                 yield from inputs.stdin(stdin if stdin is not None else sys.stdin.buffer)
@@ -224,7 +248,7 @@ class Sources:
             repeated = os.path.isdir(path) and os.path.realpath(path) in inputs.dirs
             documents = errors = 0
             for item in inputs.argument(path):
-                documents += isinstance(item, SourceDoc)
+                documents += isinstance(item, (SourceDoc, Unread))
                 errors += isinstance(item, InputError)
                 yield item
             if documents:
@@ -267,20 +291,25 @@ def _megabytes(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
+def _too_big(what: str, max_bytes: int) -> str:
+    return f"{what} over the {_megabytes(max_bytes)} limit for one document (--max-size)"
+
+
 class _Inputs:
     """One run's walk: what has been read already, and the size limit."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, read: bool = True) -> None:
         self.max_bytes = max_bytes
+        self.read = read
         self.files: set[tuple[int, int]] = set()
         self.dirs: set[str] = set()
         self.read_stdin = False
         self.docs: set[str] = {STDIN}
 
     def _too_big(self, what: str) -> str:
-        return f"{what} over the {_megabytes(self.max_bytes)} limit for one document (--max-size)"
+        return _too_big(what, self.max_bytes)
 
-    def argument(self, path: str) -> Iterator[SourceDoc | InputError]:
+    def argument(self, path: str) -> Iterator[SourceDoc | Unread | InputError]:
         try:
             mode = os.stat(path).st_mode
         except OSError as e:
@@ -308,7 +337,7 @@ class _Inputs:
         yield _document(STDIN, STDIN, STDIN, data, None)
 
     def directory(self, root: str, parts: tuple[str, ...],
-                  ancestors: tuple[str, ...]) -> Iterator[SourceDoc | InputError]:
+                  ancestors: tuple[str, ...]) -> Iterator[SourceDoc | Unread | InputError]:
         """Depth-first, entries sorted by name at each level, so the order is the same every
         run. Links to folders are followed, except one leading back into its own path."""
         directory = os.path.join(root, *parts)
@@ -344,7 +373,7 @@ class _Inputs:
                 yield InputError(entry.path, None, _stat_reason(entry.path, FileNotFoundError(
                     errno.ENOENT, "no such file or directory")))
 
-    def file(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
+    def file(self, path: str, doc: str) -> Iterator[SourceDoc | Unread | InputError]:
         try:
             # The file itself, however reached: one stat, where realpath costs one per folder.
             st = os.stat(path)
@@ -362,17 +391,8 @@ class _Inputs:
         if path.lower().endswith(".jsonl"):
             yield from self._jsonl(path, doc)
             return
-        try:
-            with open(path, "rb") as f:
-                size = os.fstat(f.fileno()).st_size
-                if size > self.max_bytes:
-                    yield InputError(path, None, self._too_big(f"the file is {_megabytes(size)},"))
-                    return
-                data = f.read()
-        except OSError as e:
-            yield InputError(path, None, _os_reason(e))
-            return
-        yield _document(doc, doc, path, data, filename_date(path))
+        found = Unread(doc, path, st.st_size)
+        yield read_file(found, self.max_bytes) if self.read else found
 
     def _jsonl(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
         """Line by line, each decoded on its own, so a file of any size streams."""

@@ -1,5 +1,7 @@
 """Amount rules, on sentences written for these tests."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capex_extract import extract_text
 
@@ -184,3 +186,26 @@ def test_a_conversion_keeps_its_own_approx_inside_brackets():
 def test_a_bound_written_after_says_more_than_approx_before(sentence, expected):
     [(text, *_, q)] = amounts(sentence)
     assert (text, q) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=9999),
+       st.sampled_from(["─", "〜", "~", "から", "－"]), st.sampled_from(["億", "兆"]), st.booleans())
+def test_a_rising_range_is_one_row_whatever_its_mark(low: int, step: int, mark: str, scale: str,
+                                                     converted: bool):
+    # 「A億─B億ドル」, also with a conversion in brackets after A (「A億ドル(約N円)からB億ドル」)
+    high = low + step
+    unit = 10**8 if scale == "億" else 10**12
+    first = f"{low}{scale}ドル(約{low * 150}{scale}円)" if converted and mark == "から" else f"{low}{scale}"
+    got = amounts(f"同社は{first}{mark}{high}{scale}ドルを投じる。")
+    assert got[0][:4] == (f"{first}{mark}{high}{scale}ドル", low * unit, high * unit, "USD")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=9),
+       st.sampled_from(["K", "M", "B", "T", "bn"]), st.sampled_from(["ドル", "ユーロ", "円"]))
+def test_an_english_scale_before_a_currency_word_multiplies(whole: int, tenth: int, scale: str, word: str):
+    multiplier = {"K": 10**3, "M": 10**6, "B": 10**9, "T": 10**12, "bn": 10**9}[scale]
+    [(text, low, high, *_)] = amounts(f"市場規模は{whole}.{tenth}{scale}{word}に達する。")
+    assert text == f"{whole}.{tenth}{scale}{word}"
+    assert low == high == pytest.approx((whole * 10 + tenth) * multiplier / 10)

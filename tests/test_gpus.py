@@ -133,6 +133,7 @@ def test_chips_shipped_belong_to_their_maker():
     ("来年は追加のGPU調達(6000枚)を進める。", ("6000枚", 6000, None)),
     ("同社はGPU200万個を超える計算基盤を持つ。", ("200万個", 2000000, None)),
     ("GPUの保有数は30万個水準に達する。", ("30万個水準", 300000, None)),
+    ("同社は新拠点に2万基分のGPUを確保した。", ("2万基", 20000, None)),
 ])
 def test_counts_written_in_translated_and_wire_news(sentence, expected):
     [(text, low, chip, _, _)] = counts(sentence)
@@ -142,6 +143,7 @@ def test_counts_written_in_translated_and_wire_news(sentence, expected):
 @pytest.mark.parametrize("sentence", [
     "同社の計算能力はH100換算で約80万基に達する。",
     "H100換算で120万個分のGPUを確保した。",
+    "同社の保有台数はH100相当で約80万基になる。",
 ])
 def test_a_total_in_h100_equivalents_counts_hopper_gpus(sentence):
     [(_, low, chip, _, _)] = counts(sentence)

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from capex_extract import extract_text
 from capex_extract.normalize import normalize
 from capex_extract.numbers import NumberMatch, find_numbers, parse_number
 
@@ -248,6 +249,20 @@ def test_a_middle_dot_before_a_scale_is_a_decimal_point(whole: int, frac: int, b
     t = normalize(prefix + dotted + suffix).text
     [m] = find_numbers(t)
     assert (t[m.start:m.end], m.low) == (normalize(dotted).text, parse_number(plain)[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=1, max_value=9), st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=3),
+       st.sampled_from(BIG))
+def test_a_middle_dot_between_kanji_digits_is_a_decimal_point(whole: int, frac: list[int],
+                                                              big: tuple[int, str]) -> None:
+    # Vertical headlines keep kanji digits: 二・五兆円 is 2.5兆円.
+    value, mark = big
+    kanji = KANJI_DIGITS[whole] + "・" + "".join(KANJI_DIGITS[d] for d in frac) + mark
+    expected = parse_number(f"{whole}.{''.join(map(str, frac))}{mark}")
+    assert parse_number(kanji) == expected
+    assert [(m.start, m.end, m.low) for m in find_numbers(f"補正予算{kanji}円")] == [(4, 4 + len(kanji), expected[0])]
+    assert [a.amount_low for a in extract_text(f"政府は{kanji}円の補正予算を組む。").amounts] == [expected[0]]
 
 
 @pytest.mark.parametrize("text, expected", [

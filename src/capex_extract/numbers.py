@@ -52,12 +52,21 @@ _NUM_IN_TEXT = (rf"(?:(?:(?<![A-Za-z0-9])(?<![A-Za-z]-)(?<!\.)(?<![A-Za-z0-9],)"
 # One candidate expression: digits and numeral kanji, with spaces allowed between digits
 # and a scale (4,650 億, 7  万) and, in machine-translated text, between a big scale and the next
 # digits-plus-big-scale group (9 億 4400 万); never between two digit groups (3 600).
-_RUN = re.compile(
-    rf"(?=[\d{_K}{_S}{_VAGUE}])"
-    rf"(?:{_NUM_IN_TEXT}(?: {{1,3}}(?=[{_S}]))?|[{_K}{_S}{_VAGUE}]"
-    rf"|(?<=[{_BIG_S}]) (?=\d[\d,.]* ?[{_BIG_S}]))+"
-)
-_TOKEN = re.compile(rf"({_NUM}|\.\d+)|([{_K}])|([{_S}])|({_VAGUE})|( +)")
+# 二・五兆: the middle-dot decimal of vertical headlines, in kanji digits.
+_KANJI_DECIMAL = rf"[{_K}]+・[{_K}]+(?= ?[{_BIG_S}])"
+
+
+def _run_of(number: str) -> re.Pattern[str]:
+    """The candidate-expression pattern, with `number` as the form of a digit group."""
+    return re.compile(
+        rf"(?=[\d{_K}{_S}{_VAGUE}])"
+        rf"(?:{number}(?: {{1,3}}(?=[{_S}]))?|{_KANJI_DECIMAL}|[{_K}{_S}{_VAGUE}]"
+        rf"|(?<=[{_BIG_S}]) (?=\d[\d,.]* ?[{_BIG_S}]))+"
+    )
+
+
+_RUN = _run_of(_NUM_IN_TEXT)
+_TOKEN = re.compile(rf"({_NUM}|\.\d+)|({_KANJI_DECIMAL})|([{_K}])|([{_S}])|({_VAGUE})|( +)")
 
 
 class _Tok(NamedTuple):
@@ -90,10 +99,13 @@ def _tokens(text: str, start: int = 0, end: int | None = None) -> list[_Tok] | N
         if m.group(1):
             out.append(_Tok("n", Decimal(m.group(1).replace(",", "").replace("・", ".")), m.start(), pos))
         elif m.group(2):
-            out.append(_Tok("d", _KANJI_DIGITS[m.group(2)], m.start(), pos))
+            digits = "".join("." if c == "・" else str(_KANJI_DIGITS[c]) for c in m.group(2))
+            out.append(_Tok("n", Decimal(digits), m.start(), pos))
         elif m.group(3):
-            out.append(_Tok("s", _SCALES[m.group(3)], m.start(), pos))
+            out.append(_Tok("d", _KANJI_DIGITS[m.group(3)], m.start(), pos))
         elif m.group(4):
+            out.append(_Tok("s", _SCALES[m.group(4)], m.start(), pos))
+        elif m.group(5):
             out.append(_Tok("v", 0, m.start(), pos))
         else:
             out.append(_Tok(" ", 0, m.start(), pos))
@@ -200,13 +212,8 @@ def _emit(toks: list[_Tok], out: list[NumberMatch]) -> None:
 def _run_glued(glued: str) -> re.Pattern[str]:
     """_RUN that also starts a number glued to one of the `glued` unit words (5GW, 2EFLOPS):
     there the letters are a unit, not part of a model name."""
-    number = (rf"(?:(?<![A-Za-z0-9.])(?<![A-Za-z0-9],){_NUM}(?=(?:{glued})(?![A-Za-z]))"
-              rf"|{_NUM_IN_TEXT})")
-    return re.compile(
-        rf"(?=[\d{_K}{_S}{_VAGUE}])"
-        rf"(?:{number}(?: {{1,3}}(?=[{_S}]))?|[{_K}{_S}{_VAGUE}]"
-        rf"|(?<=[{_BIG_S}]) (?=\d[\d,.]* ?[{_BIG_S}]))+"
-    )
+    return _run_of(rf"(?:(?<![A-Za-z0-9.])(?<![A-Za-z0-9],){_NUM}(?=(?:{glued})(?![A-Za-z]))"
+                   rf"|{_NUM_IN_TEXT})")
 
 
 def find_numbers(text: str, glued: re.Pattern[str] | None = None) -> list[NumberMatch]:

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from capex_extract.dates import DateMatch, Reference, find_dates, infer_reference
+from capex_extract.dates import DateMatch, Reference, dateline, find_dates, infer_reference
 from capex_extract.normalize import normalize
 
 REF = Reference(dt.date(2025, 3, 10), 2025, "option")
@@ -209,7 +209,7 @@ def test_infer_reference_year_from_weighted_explicit_years():
 
 
 def test_infer_reference_month_from_month_days_looking_back():
-    text = "2025年の計画。12月3日に着工し、1月20日に稼働した。"
+    text = "2025年は好調だった。12月3日に着工し、1月20日に稼働した。"
     ref = infer_reference(text)
     assert ref == Reference(D(2025, 1, 31), 2025, "inferred")
     assert labels(text, ref)[1:] == ["2024-12-03", "2025-01-20"]
@@ -295,3 +295,60 @@ def test_a_two_digit_decade_needs_a_reference_not_the_clock():
 def test_six_month_spans_are_halves(text, label):
     ref = Reference(dt.date(2025, 11, 30), 2025, "option")
     assert [d.label for d in find_dates(normalize(text).text, ref)] == [label]
+
+
+# --- the date an article prints as its own, and what may not fix the reference -------------
+@pytest.mark.parametrize("text, date", [
+    ("2024.05.17 新データセンター、年内に稼働へ\n本文が続く。", D(2024, 5, 17)),
+    ("見出しが入る\n公開日: 2023年11月2日\n本文が続く。", D(2023, 11, 2)),
+    ("見出しが入る\n2025/02/03 10:30 更新\n本文が続く。", D(2025, 2, 3)),
+    ("見出しが入る\n2022年07月08日(金) 08時00分\n本文が続く。", D(2022, 7, 8)),
+    ("令和6年4月1日\n本文が続く。", D(2024, 4, 1)),
+    ("date 2026-01-09 ハヤテ電機は新工場を建てる。", D(2026, 1, 9)),
+    ("ハヤテ電機が新工場 2021.03.04\n本文が続く。", D(2021, 3, 4)),  # closing a short headline
+    ("本文が続く。\nさらに続く。\nミナト新聞2022年7月8日", D(2022, 7, 8)),  # a byline at the end
+])
+def test_a_dateline_is_the_date_the_article_prints_as_its_own(text, date):
+    assert dateline(normalize(text).text) == date
+
+
+@pytest.mark.parametrize("text", [
+    "2025年7月23日、ハヤテ電機は新工場を発表した。",  # a sentence about an event
+    "ハヤテ電機は2025年7月23日に新工場の建設を発表し、2027年の稼働を目指すと述べた。",
+    "見出しが入る\nバージョン 2.3.1 を公開\n本文が続く。",  # a version number
+    "2025.13.40 本文が続く。",  # no such day
+])
+def test_no_dateline(text):
+    assert dateline(normalize(text).text) is None
+
+
+def test_a_wire_dateline_names_the_day_of_the_month_the_text_points_to():
+    text = "[大阪 14日 ロイター] - ハヤテ電機は14日、2025年の計画を見直した。3月10日に工場を開いた。"
+    assert infer_reference(normalize(text).text) is None  # 2025年の計画 is a target year
+    text = "[大阪 14日 ロイター] - ハヤテ電機は14日、2024年の売上高が伸びたと発表した。3月10日に工場を開いた。"
+    assert infer_reference(normalize(text).text) == Reference(D(2024, 3, 14), 2024, "inferred")
+
+
+@pytest.mark.parametrize("text", [
+    "同社は2030年度までに1兆円を投じる計画だ。今年度は300億円を充てる。",
+    "24~28年の年平均成長率は29%になる。",
+    "2025年から2028年までの4年間で5000億円を投じる。",
+    "来年の28年目標は据え置いた。",
+])
+def test_a_target_or_a_span_of_years_never_fixes_the_reference(text):
+    assert infer_reference(normalize(text).text) is None
+
+
+def test_reported_results_date_the_article_after_their_period():
+    text = "2025年第4四半期の売上高と利益は予想を上回った。2025年の見通しは据え置いた。"
+    assert infer_reference(normalize(text).text).year == 2026
+    text = "同社は2024年の売上高を見直した。2025年1~3月期の売上高が伸びた。"
+    assert infer_reference(normalize(text).text).year == 2025
+
+
+@pytest.mark.parametrize("text, label", [
+    ("2025年第4・四半期の売上高は伸びた。", "2025-Q4"),
+    ("第3・四半期累計の純利益が増えた。", "FY2025-Q1/FY2025-Q3"),
+])
+def test_the_middle_dot_of_wire_copy_inside_a_quarter(text, label):
+    assert labels(text) == [label]

@@ -148,8 +148,6 @@ def test_seeds_capex_table_has_one_row_per_gold_commitment(tmp_path):
     assert table["exactly_one_row"] == table["found"] == table["commitments"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the undated article's reference year is taken from 2027年度まで, "
-                   "a target year, so 今年度 becomes FY2027 where the gold leaves it blank")
 def test_the_bundled_sample_gold_scores_the_sample_corpus(tmp_path):
     """data/gold/samples.jsonl annotates one sample article by hand; the one error left is
     the known limit of a figure for unnamed parties taking the subject before it."""

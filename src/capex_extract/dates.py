@@ -37,7 +37,7 @@ _WORDS_CSV = DATA_DIR / "date_words.csv"
 class Reference:
     date: dt.date | None  # full reference date when known (published date, CLI option, file name)
     year: int | None
-    source: str  # 'published' | 'option' | 'filename' | 'inferred' | 'none'
+    source: str  # 'published' | 'option' | 'filename' | 'dateline' | 'inferred' | 'none'
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,8 @@ _EARNINGS = list(_WORDS["earnings"])
 _ANAPHORIC = sorted(_WORDS["anaphoric"], key=len, reverse=True)
 _FORECAST = list(_WORDS["forecast"])
 _RESULTS = list(_WORDS["results"])
+_WIRE = list(_WORDS["wire"])
+_DATELINE_LABEL = list(_WORDS["dateline_label"])
 
 _NAMED_DAY = _pairs("named_day")
 _SAME_AS = {w: (a, int(b)) for w, (a, b) in _WORDS["same_as"].items()}
@@ -109,6 +111,8 @@ _KNUM_CHARS = _KD + "十廿百千万億兆"
 # A number must not continue a longer one (1,2025年 or 12025年 are not years).
 _NB = rf"(?<![0-9.,{_KNUM_CHARS}])"
 _SP = " {0,2}"
+# Wire copy writes a middle dot inside the quarter's name: 第3・四半期.
+_DOT = "(?:・ ?)?"
 _MONTH_N = rf"(?:1[0-2]|0?[1-9]|十[一二]?|[{_KD[2:]}])"
 _KDAY_N = rf"(?:三十一?|二十[{_KD[2:]}]?|十[{_KD[2:]}]?|廿[{_KD[2:]}]?|[{_KD[2:]}])"
 _DAY_N = rf"(?:3[01]|[12][0-9]|0?[1-9]|{_KDAY_N})"
@@ -158,14 +162,14 @@ _BARE_YEAR_PART = re.compile(
 # Three months that may make a quarter: 「7~9月」, also written 「7~9月期」.
 _MONTH_RANGE = rf"(?P<m1>1[0-2]|[1-9]){_SP}月?{_SP}[~-]{_SP}(?P<m2>1[0-2]|[1-9]){_SP}月"
 _BARE_QUARTER = re.compile(
-    rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
+    rf"(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}{_DOT}(?:四半期|クォーター)"
     rf"|{_NB}{_MONTH_RANGE}期?"
     rf"|(?<![上下前後])(?P<h>上半期|下半期|上期|下期)")
 # Fiscal quarters as IR writes them without a year (3Q決算, 第3四半期累計): of the fiscal year
 # the sentence names, else of the reference's.
 _BARE_FISCAL_QUARTER = re.compile(
     rf"(?<![0-9A-Za-z])(?P<q2>[1-4])Q(?![A-Za-z0-9])"
-    rf"|(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}四半期(?P<cum>{_SP}(?:{alternation(_CUMULATIVE)}))")
+    rf"|(?<![0-9])第{_SP}(?P<q>[1-4一二三四]){_SP}{_DOT}四半期(?P<cum>{_SP}(?:{alternation(_CUMULATIVE)}))")
 # 同日, 同月, 同期: the period of a date written before; 同期 that synchronises is no date, and
 # その週末 is a weekend.
 _SAME_AS_HEAD = re.compile(rf"(?P<w>{alternation(_SAME_AS)})(?!比|する|し|させ|され|化|型|的|入社|生|末)")
@@ -175,7 +179,10 @@ _NAMED_DAY_HEAD = re.compile(rf"(?P<w>{alternation(_NAMED_DAY)})")
 # 2025~28年, 2025~2028年度: a span of years written with one 年.
 _YEAR_SPAN = re.compile(
     rf"{_NB}(?P<y1>[12][0-9]{{3}}){_SP}[~-]{_SP}(?P<y2>[12][0-9]{{3}}|[0-9]{{2}}){_SP}年"
-    r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?")
+    r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
+    # 24~28年 in Nikkei's two digits, never a span of time (10~20年かかる, 20~30年後)
+    rf"|{_NB}(?P<yy1>[1-3][0-9]){_SP}[~-]{_SP}(?P<yy2>[1-3][0-9]){_SP}年"
+    r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く|前|後|で|ほど|程度|くらい|ぐらい|かか|に(?:わた|及))(?P<fy2>度)?")
 # 「第4四半期(1~3月)」: the months a fiscal quarter covers, glossed in brackets.
 _GLOSS_MONTHS = re.compile(rf"{_SP}\({_SP}{_MONTH_RANGE}{_SP}\)")
 _NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
@@ -213,7 +220,7 @@ _T_WEEK_OF_DAY = re.compile(r"の週(?!末)")
 _T_WEEK_OF = re.compile(rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<n>[1-6一二三四五六]){_SP}週|(?P<last>最後|最終)の?{_SP}週)(?!間|末)")
 _T_NTH_WD = re.compile(rf"{_SP}(?:の{_SP})?" + _NTH_WEEKDAY_HEAD.pattern)
 _T_QUARTER = re.compile(
-    rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<q>[1-4一二三四]){_SP}(?:四半期|クォーター)"
+    rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<q>[1-4一二三四]){_SP}{_DOT}(?:四半期|クォーター)"
     rf"|(?P<q2>[1-4]) ?Q(?![A-Za-z0-9])|Q(?P<q3>[1-4])(?![0-9])"
     rf"|{_MONTH_RANGE}期?)")
 _T_HALF = re.compile(rf"{_SP}(?:の{_SP})?(?P<h>{alternation(_HALF)})")
@@ -794,12 +801,17 @@ def _period_words(text: str, ref: Reference | None) -> list[_Cand]:
         date = dt.date(y, m, d) if y is not None else None
         out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.named_day"), "md", m, d))
     for h in _YEAR_SPAN.finditer(text):
-        y1, y2 = int(h["y1"]), int(h["y2"])
-        y2 += y1 // 100 * 100 if y2 < 100 else 0
+        if h["yy1"]:
+            y1, y2 = 2000 + int(h["yy1"]), 2000 + int(h["yy2"])
+            if not 2015 <= y1 < y2 <= 2039:
+                continue
+        else:
+            y1, y2 = int(h["y1"]), int(h["y2"])
+            y2 += y1 // 100 * 100 if y2 < 100 else 0
         if y2 <= y1:
             continue
         end = t.end() if (t := _RANGE_TAIL.match(text, h.end())) else h.end()
-        if h["fy"]:
+        if h["fy"] or h["fy2"]:
             out.append(_Cand(DateMatch(h.start(), end, f"FY{y1}/FY{y2}", None, None, "fiscal_range", False, y1,
                                        "date.year_span")))
         else:
@@ -1133,6 +1145,53 @@ _PRECISION_WEIGHT = {"day": 6.0, "month": 2.0, "quarter": 1.5, "half": 1.5, "fis
 _FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{alternation(_FORECAST)})")
 
 
+# The date an article prints as its own: on a line of its own, with a label (公開日: …, …
+# 更新), a time (08時00分) or a weekday; opening a line before a space (「2025.10.29 見出し」);
+# or closing a short line (a byline: 「電気新聞2024年9月13日」). A date followed by 、 or に
+# opens a sentence about an event instead.
+_DL_LABEL = rf"(?:{alternation(_DATELINE_LABEL)}){_SP}[:]?{_SP}"
+_DL_DATE = (rf"(?:(?P<era>{alternation(_ERA_BASE)}){_SP}(?P<en>[0-9]{{1,2}}|元)|(?P<y>(?:19|20)[0-9]{{2}}))"
+            rf"(?:{_SP}年{_SP}(?P<m>1[0-2]|0?[1-9]){_SP}月{_SP}(?P<d>3[01]|[12][0-9]|0?[1-9]){_SP}日"
+            rf"|(?P<sep>[/.-])(?P<m2>1[0-2]|0?[1-9])(?P=sep)(?P<d2>3[01]|[12][0-9]|0?[1-9])(?![0-9]))"
+            rf"(?:{_SP}\(?{_SP}[{''.join(_WEEKDAY)}](?:曜日?)?{_SP}\)?)?"
+            rf"(?:{_SP}[0-9]{{1,2}}{_SP}(?:時{_SP}[0-9]{{1,2}}{_SP}分|:[0-9]{{2}}))?")
+_DL_WHOLE = re.compile(rf"^[-・• ]*(?:{_DL_LABEL})?{_DL_DATE}{_SP}(?:{alternation(_DATELINE_LABEL)})?(?:{_SP}$| +(?=\S))")
+_DL_CLOSING = re.compile(rf"{_DL_DATE}{_SP}$")
+# 【12日 ロイター】, [東京 8日 ロイター]: a wire report's day.
+_WIRE_DAY = re.compile(rf"[\[【]{_SP}(?:[^\s\]】0-9]{{1,12}} +)?(?P<d>3[01]|[12][0-9]|0?[1-9]){_SP}日"
+                       rf"{_SP}(?:{alternation(_WIRE)})")
+# Where an article prints its date: the first lines (headline, byline) and the last ones.
+_DATELINE_HEAD, _DATELINE_TAIL, _BYLINE_LEN = 8, 3, 40
+
+
+def _dateline_date(h: re.Match) -> dt.date | None:
+    y = _ERA_BASE[h["era"]] + _num(h["en"]) if h["era"] else int(h["y"])
+    try:
+        return dt.date(y, int(h["m"] or h["m2"]), int(h["d"] or h["d2"]))
+    except ValueError:
+        return None
+
+
+def dateline(text: str) -> dt.date | None:
+    """The date an article prints as its own, in its first lines or else its last ones
+    (see _DL_WHOLE), None when it prints none."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    head, tail = lines[:_DATELINE_HEAD], lines[_DATELINE_HEAD:][-_DATELINE_TAIL:]
+    for line in head + tail[::-1]:
+        h = _DL_WHOLE.match(line)
+        if not h and len(line) <= _BYLINE_LEN and "。" not in line:
+            h = _DL_CLOSING.search(line)
+        if h and (d := _dateline_date(h)):
+            return d
+    return None
+
+
+def wire_day(text: str) -> int | None:
+    """The day of a wire report's dateline ([東京 8日 ロイター]) in the article's first lines."""
+    head = "\n".join(text.split("\n")[:_DATELINE_HEAD * 2])
+    return int(h["d"]) if (h := _WIRE_DAY.search(head)) else None
+
+
 def infer_reference(text: str) -> Reference | None:
     """Reference for a document that gives no date of its own.
 
@@ -1149,17 +1208,26 @@ def infer_reference(text: str) -> Reference | None:
     """
     cands = _candidates(text, None)
     weight: dict[int, float] = defaultdict(float)
+    starts = {c.match.start for c in cands}
+    after_results = None
     for c in cands:
         y = c.match.explicit_year
-        if y is not None and c.match.precision.startswith("fiscal") and c.match.start_date:
+        reported = c.match.end_date is not None and reported_results(text, c.match)
+        if y is None or (not reported and _looks_ahead(text, c.match, starts)):
+            continue
+        if c.match.precision.startswith("fiscal") and c.match.start_date:
             # 2026年3月期 runs from April 2025: most of it, and the news about it, is in 2025.
             y = c.match.start_date.year
-        if y is not None:
-            w = _PRECISION_WEIGHT.get(c.match.precision, 1.0)
-            weight[y] += w / 4 if _FORECAST_AFTER.match(text, c.match.end) else w
+        w = _PRECISION_WEIGHT.get(c.match.precision, 1.0)
+        # 「6月30日までの四半期」: a deadline of a day or a month is more often a period's end.
+        weight[y] += w / 4 if not reported and _FORECAST_AFTER.match(text, c.match.end) else w
+        if reported:
+            after_results = max(after_results or 0, (c.match.end_date + dt.timedelta(days=1)).year)
     if not weight:
         return None
-    year = max(weight, key=lambda y: (weight[y], y))
+    # Results are reported once their period has ended: an article on 2025's fourth quarter
+    # is from 2026 at the earliest.
+    year = max(max(weight, key=lambda y: (weight[y], y)), after_results or 0)
     months = [c.m for c in cands if c.kind == "md" and c.m and c.d]
     if not months:
         return Reference(None, year, "inferred")
@@ -1169,4 +1237,15 @@ def infer_reference(text: str) -> Reference | None:
         return sum(back), max(back), -month
 
     month = min(range(1, 13), key=cost)
-    return Reference(_month_end(year, month), year, "inferred")
+    # A wire dateline ([東京 8日 ロイター]) names the day within that month.
+    day = min(wire_day(text) or 31, _month_end(year, month).day)
+    return Reference(dt.date(year, month, day), year, "inferred")
+
+
+def _looks_ahead(text: str, m: DateMatch, starts: set[int]) -> bool:
+    """A year that says nothing of when the article was written: a target (2030年度までに,
+    28年の見通し) or an end of a span of years (2025~28年, 24年から28年まで)."""
+    if m.rule == "date.year_span" or (_FORECAST_AFTER.match(text, m.end) and m.precision not in ("day", "month")):
+        return True
+    j = _RANGE_JOIN.match(text, m.end)
+    return bool(j and j.end() in starts)

@@ -16,7 +16,7 @@ from . import fiscal, fx
 from .attribution import Attributor
 from .boilerplate import body_end
 from .capacity import CapacityRules, find_capacities
-from .dates import Reference, find_dates, infer_reference
+from .dates import Reference, dateline, find_dates, infer_reference
 from .discourse import Fact, attribute
 from .gpus import GpuRules, find_gpu_counts
 from .lexicon import Lexicon, load
@@ -52,10 +52,11 @@ def rules(user: UserDictionary = EMPTY) -> _Rules:
 
 def resolve_reference(text: str, published: dt.date | None = None, option: dt.date | None = None,
                       filename: dt.date | None = None) -> Reference:
-    """published field, else --reference-date, else a date in the file name, else the year
-    the article's own explicit dates point to (`text` is the normalised body); else
-    unresolved, never a silent guess."""
-    for value, source in ((published, "published"), (option, "option"), (filename, "filename")):
+    """published field, else --reference-date, else a date in the file name, else the date
+    the article prints as its own (a dateline), else the year the article's own explicit
+    dates point to (`text` is the normalised body); else unresolved, never a silent guess."""
+    for value, source in ((published, "published"), (option, "option"), (filename, "filename"),
+                          (dateline(text), "dateline")):
         if value is not None:
             return Reference(value, value.year, source)
     return infer_reference(text) or Reference(None, None, "none")

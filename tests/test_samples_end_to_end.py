@@ -58,4 +58,6 @@ def test_documents_record_where_the_reference_date_came_from(out):
     assert len(docs) == 11
     assert docs["2025-01-30_meta_capex.txt"]["reference_source"] == "filename"
     assert docs["wire.jsonl#wire-0001"]["reference_source"] == "published"
-    assert docs["kddi_sakai_ai_datacenter.txt"]["reference_source"] == "inferred"
+    assert docs["korea_europe_ai_investment.txt"]["reference_source"] == "inferred"
+    # its only written year is a target (2027年度までの5年間で): nothing fixes the reference
+    assert docs["kddi_sakai_ai_datacenter.txt"]["reference_source"] == "none"

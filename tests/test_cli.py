@@ -21,7 +21,7 @@ CAPEX = Path(sys.executable).with_name("capex")
 if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
     pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
 
-TABLES = ("amounts", "gpu_counts", "dates", "capacities", "documents", "capex", "gpu_fleet", "errors")
+TABLES = ("amounts", "gpu_counts", "dates", "capacities", "documents", "capex", "gpu_fleet", "capacity", "errors")
 SPAN_TABLES = ("amounts", "gpu_counts", "dates")
 AMOUNT_KEY = ("start", "end", "text", "amount_low", "amount_high", "currency", "qualifier", "metric",
               "entity", "period")

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capex_extract.consolidate import capex_table, entity_key, gpu_fleet_table, period_key
-from capex_extract.rows import Amount, Document, GpuCount
+from capex_extract.consolidate import capacity_table, capex_table, entity_key, gpu_fleet_table, period_key
+from capex_extract.rows import Amount, Capacity, Document, GpuCount
 
 SENTENCE = "北都電機は今年、国内のデータセンターに800億円を投じる計画だ。"
 
@@ -135,3 +135,33 @@ def test_every_mention_is_in_exactly_one_row(mentions):
     assert sum(r.n_documents for r in rows) == len({(d, period_key(p)) for d, _, _, p in mentions})
     assert all(r.usd_min <= r.usd_low <= r.usd_high <= r.usd_max for r in rows)
     assert all(r.conflict == (r.n_figures > 1) for r in rows)
+
+
+def capacity(doc, start, low, entity="Hokuto", place="Osaka", kind="power", period="2026", qualifier=None):
+    return Capacity(doc, doc, start, start + 5, f"{low:g}MW", kind, float(low), float(low), "MW", qualifier, None,
+                    entity, place, period, None, None, "北都電機は大阪に受電容量を持つ拠点を建てる。", "capacity.power")
+
+
+def test_capacity_by_entity_place_kind_and_period():
+    rows = capacity_table([capacity("a.txt", 0, 100), capacity("b.txt", 9, 100),
+                           capacity("a.txt", 20, 300, place="Chiba"), capacity("a.txt", 40, 2e18, kind="compute")], DOCS)
+    assert [(r.place, r.kind, r.value_low, r.n_documents, r.conflict) for r in rows] == [
+        ("Chiba", "power", 300.0, 1, False), ("Osaka", "compute", 2e18, 1, False), ("Osaka", "power", 100.0, 2, False)]
+
+
+def test_a_newer_figure_for_the_same_site_is_a_revision_and_leads():
+    # a.txt (January) and c.txt (February) say 100 MW, b.txt (March) 150 MW: the two older
+    # articles outnumber it, but the newest figure is what the site is planned at now.
+    [row] = capacity_table([capacity("a.txt", 0, 100), capacity("c.txt", 0, 100), capacity("b.txt", 0, 150)], DOCS)
+    assert (row.value_low, row.value_min, row.value_max, row.conflict, row.revision, row.doc) == (
+        150.0, 100.0, 150.0, True, True, "b.txt")
+
+
+def test_two_figures_of_one_day_conflict_without_a_revision():
+    [row] = capacity_table([capacity("a.txt", 0, 100), capacity("a.txt", 30, 120)], DOCS)
+    assert (row.conflict, row.revision, row.n_figures) == (True, False, 2)
+
+
+def test_capacities_of_unnamed_owners_stay_with_their_document():
+    rows = capacity_table([capacity("a.txt", 0, 100, entity=None), capacity("b.txt", 0, 100, entity=None)], DOCS)
+    assert [r.documents for r in rows] == ["a.txt", "b.txt"]

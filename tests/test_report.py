@@ -22,7 +22,7 @@ if not CAPEX.exists():  # pragma: no cover - depends on how the package was inst
 
 ARTICLES = {
     "2025-02-10_kddi.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる計画だ。\n"
-                           "同社はエヌビディアのH200を4000枚導入し、3月10日に稼働させる。\n",
+                           "同社はエヌビディアのH200を4000枚導入し、3月10日に稼働させる。受電容量は約40MWとなる。\n",
     "2025-03-05_ntt.txt": "NTTは2024年に800億円を投資した。今年はデータセンターの増強に1,200億円を投じる方針だ。\n"
                           "売上高は13兆円だった。<script>alert(1)</script>\n",
 }
@@ -64,8 +64,10 @@ def test_the_page_is_self_contained(run_dir):
 
 def test_every_row_is_one_highlight_with_its_reading(run_dir):
     page = (run_dir / "report.html").read_text(encoding="utf-8")
-    for table in ("amounts", "gpu_counts", "dates"):
+    for table in ("amounts", "gpu_counts", "dates", "capacities"):
         assert page.count(f'<mark class="{table}"') == len(rows(run_dir / "out" / f"{table}.csv")) > 0
+    assert 'title="power: 40 MW' in page and "mark.capacities{background:#f4b6d8}" in page
+    assert "<h2>Power and compute capacity</h2>" in page and "<td>40 MW</td>" in page
     assert 'title="amount: 150,000,000,000 JPY&#10;in USD:' in page.replace("\n", "&#10;")
     assert "entity: KDDI" in page and "period: 2025" in page and "status: plan" in page
     assert "rule: money.number_currency" in page and "chip: NVIDIA Hopper" in page
@@ -83,7 +85,7 @@ def test_a_document_that_cannot_be_read_again_is_named(run_dir, tmp_path):
 
 def test_a_folder_without_tables_is_a_usage_error(tmp_path):
     done = run("report", tmp_path, "-o", tmp_path / "r.html")
-    assert done.returncode == 2 and "no amounts, gpu_counts, dates, documents, capex table" in done.stderr
+    assert done.returncode == 2 and "no amounts, gpu_counts, dates, capacities, documents, capex, capacity table" in done.stderr
 
 
 def test_highlights_nest_and_crossing_spans_are_left_out():
@@ -112,6 +114,12 @@ def test_show_filters_by_entity_metric_and_year(run_dir):
     assert "NVIDIA Hopper" in fleet and "4,000" in fleet and "5,000" in fleet
     two_docs = run("show", run_dir / "out", "--entity", "KDDI", "--year", "2025").stdout
     assert "2 docs, 2 mentions" in two_docs  # 2025年度 and 今年度 of a 2025 article: one row
+
+
+def test_show_knows_the_capacity_tables(run_dir):
+    site = run("show", run_dir / "out", "-t", "capacity", "--entity", "kddi").stdout
+    assert "capacity: 1 of 1 rows" in site and "40 MW" in site and "power" in site
+    assert "約40MW" in run("show", run_dir / "out", "-t", "capacities").stdout
 
 
 # ---------------------------------------------------------------------------
@@ -149,9 +157,10 @@ def test_the_browser_draws_every_highlight(run_dir, browser, tmp_path):
     drawn = re.search(r'<output id="drawn"([^>]*)>(\d+) highlights drawn</output>', done.stdout)
     assert drawn, "the page's script did not run"
     counted = dict(re.findall(r'data-([a-z_]+)="(\d+)"', drawn.group(1)))
-    for table in ("amounts", "gpu_counts", "dates"):
+    tables = ("amounts", "gpu_counts", "dates", "capacities")
+    for table in tables:
         assert int(counted[table]) == len(rows(run_dir / "out" / f"{table}.csv")), table
-    assert int(counted["total"]) == int(drawn.group(2)) == sum(int(counted[t]) for t in ("amounts", "gpu_counts", "dates"))
+    assert int(counted["total"]) == int(drawn.group(2)) == sum(int(counted[t]) for t in tables)
 
 
 def test_the_browser_renders_a_screenshot(run_dir, browser, tmp_path):

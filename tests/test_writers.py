@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from capex_extract.rows import Amount, Capacity, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
+from capex_extract.rows import Amount, Capacity, CapacityRow, CapexRow, DateMention, Document, GpuCount, GpuFleetRow, InputError
 from capex_extract.writers import ROW_TYPES, SCHEMAS, csv_cell, to_arrow, write_csv, write_table_files
 
 TRICKY = '同社は「3,000億円」を投じ、\n"次世代"の基盤を整えると述べた。'
@@ -67,6 +67,10 @@ ROWS: dict[str, list[typing.Any]] = {
         GpuFleetRow("同社", "NVIDIA Hopper", "2024-H1", 2024, "2024-H1", 10000, 10000, 10000, 30000, True, 2, 1, 2,
                     "a.txt", "actual", "a.txt", 30, 35, "GPU1万基", "GPUを1万基導入した。", "gpu.man"),
     ],
+    "capacity": [
+        CapacityRow("同社", "Osaka", "power", "2026", 2026, "2026;FY2026", 1500.0, 1500.0, "MW", 1200.0, 1500.0, True,
+                    True, 2, 2, 2, "a.txt;b.txt", "plan", "b.txt", 0, 5, "1.5GW", "1.5GWに増やす。", "capacity.power"),
+    ],
     "errors": [
         InputError("in/bad.txt", None, "not UTF-8, CP932 or EUC-JP (UTF-8: byte 0xe9 at offset 3)"),
         InputError("in/f.jsonl", 3, "invalid JSON: Expecting value at column 9"),
@@ -93,7 +97,7 @@ def read_csv(path: Path) -> list[list[str]]:
 
 def test_every_table_has_a_schema_and_a_row_type() -> None:
     assert set(SCHEMAS) == set(ROW_TYPES) == {"amounts", "gpu_counts", "dates", "capacities", "documents", "capex",
-                                                   "gpu_fleet", "errors"}
+                                                   "gpu_fleet", "capacity", "errors"}
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMAS))

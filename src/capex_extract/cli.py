@@ -59,6 +59,7 @@ class Table(str, Enum):
     documents = "documents"
     capex = "capex"
     gpu_fleet = "gpu_fleet"
+    capacity = "capacity"
     errors = "errors"
 
 
@@ -370,7 +371,7 @@ def report_command(
     """Write one self-contained HTML page: every document with its spans highlighted, and capex by entity and year."""
     from . import report
 
-    tables = _read_run(out, ("amounts", "gpu_counts", "dates", "documents", "capex"))
+    tables = _read_run(out, ("amounts", "gpu_counts", "dates", "capacities", "documents", "capex", "capacity"))
     texts, problems = report.read_texts(tables["documents"])
     err = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in problems:
@@ -387,9 +388,11 @@ def report_command(
 class ShowTable(str, Enum):
     capex = "capex"
     gpu_fleet = "gpu_fleet"
+    capacity = "capacity"
     amounts = "amounts"
     gpu_counts = "gpu_counts"
     dates = "dates"
+    capacities = "capacities"
 
 
 def _range(low: object, high: object, unit: str = "", scale: float = 1.0) -> str:
@@ -399,6 +402,13 @@ def _range(low: object, high: object, unit: str = "", scale: float = 1.0) -> str
     digits = 1 if scale > 1 else 0
     text = f"{lo:,.{digits}f}" if lo == hi else f"{lo:,.{digits}f}–{hi:,.{digits}f}"
     return f"{text} {unit}".strip()
+
+
+def _capacity(r: dict, low: str = "value_low", high: str = "value_high") -> str:
+    """Power in MW as written; compute in PFLOP/s, the scale news writes it in."""
+    unit, scale = ("PFLOP/s", 1e15) if r["unit"] == "FLOP/s" else ("MW", 1.0)
+    lo, hi = float(r[low]) / scale, float(r[high]) / scale
+    return (f"{lo:,.6g}" if lo == hi else f"{lo:,.6g}–{hi:,.6g}") + f" {unit}"
 
 
 def _support(r: dict) -> str:
@@ -421,6 +431,12 @@ _SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
         "count": lambda r: _range(r["count_low"], r["count_high"]),
         "all sources": lambda r: _range(r["count_min"], r["count_max"]),
         "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+    "capacity": {
+        "entity": lambda r: r["entity"] or "", "place": lambda r: r["place"] or "", "kind": lambda r: r["kind"],
+        "period": lambda r: r["period"] or "", "figure": _capacity,
+        "all sources": lambda r: _capacity(r, "value_min", "value_max"),
+        "support": lambda r: _support(r) + (" [yellow]revised[/yellow]" if str(r["revision"]).lower() == "true" else ""),
+        "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
     "amounts": {
         "doc": lambda r: r["doc"], "text": lambda r: r["text"],
         "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
@@ -430,6 +446,10 @@ _SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
         "doc": lambda r: r["doc"], "text": lambda r: r["text"], "count": lambda r: _range(r["count_low"], r["count_high"]),
         "chip": lambda r: r["chip"] or "", "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "",
         "status": lambda r: r["status"] or ""},
+    "capacities": {
+        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "figure": _capacity,
+        "precision": lambda r: r["precision"] or "", "entity": lambda r: r["entity"] or "",
+        "place": lambda r: r["place"] or "", "period": lambda r: r["period"] or "", "status": lambda r: r["status"] or ""},
     "dates": {
         "doc": lambda r: r["doc"], "text": lambda r: r["text"], "value": lambda r: r["value"] or "",
         "precision": lambda r: r["precision"]},

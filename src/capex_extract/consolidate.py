@@ -1,4 +1,4 @@
-"""From mentions to commitments: the ``capex`` and ``gpu_fleet`` tables.
+"""From mentions to commitments: the ``capex``, ``gpu_fleet`` and ``capacity`` tables.
 
 The fact tables list every mention. Here the mentions of all documents are grouped into
 one row per (entity, metric, period) for amounts and per (entity, chip, period) for GPU
@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
-from .rows import Amount, CapexRow, Document, GpuCount, GpuFleetRow
+from .rows import Amount, Capacity, CapacityRow, CapexRow, Document, GpuCount, GpuFleetRow
 
 # Same currency: as close as the rounding of a written figure allows.
 SAME_CURRENCY_TOLERANCE = 0.005
@@ -28,7 +28,7 @@ CROSS_CURRENCY_TOLERANCE = 0.05
 _YEAR_LABEL = re.compile(r"(?:FY)?(\d{4})")
 _YEAR = re.compile(r"\d{4}")
 
-M = TypeVar("M", Amount, GpuCount)
+M = TypeVar("M", Amount, GpuCount, Capacity)
 
 
 def period_key(label: str | None) -> str | None:
@@ -85,6 +85,33 @@ def gpu_fleet_table(gpu_counts: list[GpuCount], documents: list[Document]) -> li
     return sorted(out, key=_order)
 
 
+def capacity_table(capacities: list[Capacity], documents: list[Document]) -> list[CapacityRow]:
+    """One row per (entity, place, kind, period) from the capacities of all documents. When
+    a newer article gives another figure than an older one (a site re-planned), that is a
+    revision: the newest figure leads, the older ones stay in the spread."""
+    newest = _recency(documents)
+    out = []
+    for (entity, place, kind, period), figures in _groups(
+            capacities, lambda c: (entity_key(c.entity), c.place, c.kind, period_key(c.period)),
+            lambda c: (c.value_low, c.value_high)):
+        conflict = not _agree([f[0] for f in figures], _values_agree)
+        revision = conflict and len({_latest(f, newest) for f in figures}) > 1
+        best = (sorted(max(figures, key=lambda f: _latest(f, newest)), key=lambda m: (
+            -newest.get(m.doc, dt.date.min).toordinal(), m.doc, m.start)) if revision
+                else _best(figures, newest, lambda c: c.qualifier == "vague"))
+        q = best[0]
+        out.append(CapacityRow(
+            entity, place, kind, period, year_of(period), _periods(figures), q.value_low, q.value_high, q.unit,
+            min(f[0].value_low for f in figures), max(f[0].value_high for f in figures), conflict, revision,
+            *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
+    return sorted(out, key=lambda r: (r.entity is None, r.entity or "", r.place or "", r.kind, r.year or 0,
+                                      r.period or "", r.doc))
+
+
+def _latest(figure: list[M], newest: dict[str, dt.date]) -> dt.date:
+    return max(newest.get(m.doc, dt.date.min) for m in figure)
+
+
 def _groups(mentions: Iterable[M], key: Callable[[M], tuple], figure: Callable[[M], Hashable]
             ) -> list[tuple[tuple, list[list[M]]]]:
     """Mentions by group, then by figure. A figure whose owner is unknown stays with its
@@ -92,8 +119,8 @@ def _groups(mentions: Iterable[M], key: Callable[[M], tuple], figure: Callable[[
     by: dict[tuple, dict[Hashable, list[M]]] = defaultdict(lambda: defaultdict(list))
     for m in sorted(mentions, key=lambda m: (m.doc, m.start)):
         k = key(m)
-        by[k if k[0] else (*k, m.doc)][figure(m)].append(m)
-    return [(k[:3], list(figures.values())) for k, figures in by.items()]
+        by[(k, None if k[0] else m.doc)][figure(m)].append(m)
+    return [(k, list(figures.values())) for (k, _), figures in by.items()]
 
 
 def _recency(documents: list[Document]) -> dict[str, dt.date]:
@@ -147,6 +174,10 @@ def _amounts_agree(a: Amount, b: Amount) -> bool:
     if None in (a.usd_low, a.usd_high, b.usd_low, b.usd_high):
         return False
     return _overlap(a.usd_low, a.usd_high, b.usd_low, b.usd_high, CROSS_CURRENCY_TOLERANCE)  # type: ignore[arg-type]
+
+
+def _values_agree(a: Capacity, b: Capacity) -> bool:
+    return _overlap(a.value_low, a.value_high, b.value_low, b.value_high, SAME_CURRENCY_TOLERANCE)
 
 
 def _counts_agree(a: GpuCount, b: GpuCount) -> bool:

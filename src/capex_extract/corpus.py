@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from .consolidate import capex_table, gpu_fleet_table
+from .consolidate import capacity_table, capex_table, gpu_fleet_table
 from .engines import Engine
 from .readers import MAX_DOC_BYTES, SourceDoc, Sources, Unread, read_file
 from .rows import ROW_TYPES, Document, Extraction, InputError
@@ -268,6 +268,7 @@ class Run:
         amounts, gpu_counts, documents = (_rows_of(folder, name) for name in ("amounts", "gpu_counts", "documents"))
         self._write_rows(folder, "capex", capex_table(amounts, documents))
         self._write_rows(folder, "gpu_fleet", gpu_fleet_table(gpu_counts, documents))
+        self._write_rows(folder, "capacity", capacity_table(_rows_of(folder, "capacities"), documents))
 
     def _write_rows(self, folder: Path, name: str, rows: list) -> None:
         table = to_arrow(name, rows)

@@ -17,7 +17,7 @@ from typing import Any
 from .readers import iter_sources
 from .rows import InputError
 
-COLOURS = {"amounts": "#ffd966", "gpu_counts": "#93d69b", "dates": "#9cc4f0"}
+COLOURS = {"amounts": "#ffd966", "gpu_counts": "#93d69b", "dates": "#9cc4f0", "capacities": "#f4b6d8"}
 _SERIES = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
 
@@ -81,6 +81,10 @@ def _title(table: str, r: dict[str, Any]) -> str:
         lines.append(f"metric: {r['metric']}")
     elif table == "gpu_counts":
         lines = [f"count: {_value(r['count_low'], r['count_high'])}", f"chip: {r.get('chip') or '—'}"]
+    elif table == "capacities":
+        lines = [f"{r['kind']}: {_value(r['value_low'], r['value_high'], r['unit'])}",
+                 f"place: {r.get('place') or '—'}"] + ([f"precision: {r['precision']}"] if not _blank(r.get("precision"))
+                                                       else [])
     else:
         lines = [f"date: {r.get('value') or '— (year unknown)'}", f"precision: {r['precision']}"]
     if table != "dates":
@@ -158,6 +162,22 @@ def chart(capex: list[dict[str, Any]], width: int = 900, height: int = 320) -> s
     return "".join(parts)
 
 
+def _capacity_table(capacity: list[dict[str, Any]]) -> str:
+    head = ("entity", "place", "kind", "period", "figure", "all sources", "sources", "status", "quote")
+    rows = []
+    for r in capacity:
+        conflict = str(r["conflict"]).lower() == "true"
+        change = ", revised" if str(r["revision"]).lower() == "true" else ", conflict" if conflict else ""
+        cells = (r.get("entity") or "—", r.get("place") or "—", r["kind"], r.get("period") or "—",
+                 _value(r["value_low"], r["value_high"], r["unit"]), _value(r["value_min"], r["value_max"], r["unit"]),
+                 f"{r['n_documents']} doc, {r['n_mentions']} mention{change}", r.get("status") or "",
+                 f"{r['sentence']} ({r['doc']})")
+        rows.append(f'<tr{" class=conflict" if conflict else ""}>'
+                    + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    return ("<table class=capex><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
 def _capex_table(capex: list[dict[str, Any]]) -> str:
     head = ("entity", "metric", "period", "figure", "USD", "USD min–max", "sources", "status", "quote")
     rows = []
@@ -192,7 +212,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var total = document.querySelectorAll("mark").length;
   out.textContent = total + " highlights drawn";
   out.dataset.total = total;
-  ["amounts", "gpu_counts", "dates"].forEach(function (t) {
+  ["amounts", "gpu_counts", "dates", "capacities"].forEach(function (t) {
     out.dataset[t] = document.querySelectorAll("mark." + t).length;
   });
 });
@@ -231,6 +251,7 @@ def render(tables: dict[str, list[dict[str, Any]]], texts: dict[str, str], probl
         "".join(f'<p class="problem">{html.escape(p)}</p>' for p in problems),
         "<h2>Capex by entity and year</h2>", chart(tables.get("capex", [])),
         "<h2>Consolidated amounts</h2>", _capex_table(tables.get("capex", [])),
+        "<h2>Power and compute capacity</h2>", _capacity_table(tables.get("capacity", [])),
         "".join(docs), "</body></html>\n"])
 
 

@@ -194,6 +194,36 @@ class GpuFleetRow:
     rule: str
 
 
+@dataclass
+class CapacityRow:
+    """One power or compute figure per (entity, place, kind, period) across all documents."""
+
+    entity: str | None
+    place: str | None
+    kind: str
+    period: str | None
+    year: int | None
+    periods: str | None
+    value_low: float
+    value_high: float
+    unit: str
+    value_min: float
+    value_max: float
+    conflict: bool
+    revision: bool
+    n_figures: int
+    n_documents: int
+    n_mentions: int
+    documents: str
+    status: str | None
+    doc: str
+    start: int
+    end: int
+    text: str
+    sentence: str
+    rule: str
+
+
 # The tables a run writes, each with its row type; the order they are listed in.
 ROW_TYPES: dict[str, type] = {
     "amounts": Amount,
@@ -203,5 +233,6 @@ ROW_TYPES: dict[str, type] = {
     "documents": Document,
     "capex": CapexRow,
     "gpu_fleet": GpuFleetRow,
+    "capacity": CapacityRow,
     "errors": InputError,
 }

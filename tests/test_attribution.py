@@ -192,6 +192,11 @@ def test_a_results_articles_figures_belong_to_the_period_it_reports():
     assert [p for *_, p in rows(text)] == ["2025-Q3", "2025-Q3", "2026"]
 
 
+def test_a_line_that_is_only_a_period_heads_the_lines_below():
+    text = "2026年3月期 第3四半期\nハヤテ電機\n営業利益\n4,100億円\n"
+    assert [p for *_, p in rows(text)] == ["FY2026-Q3"]
+
+
 def test_results_quoted_in_passing_date_only_the_results_figures():
     text = ("ハヤテ電機は新工場の計画を示した。業績面では、2024年第4四半期の売上高が900億円に伸びた。\n"
             "通期の売上高は3500億円だった。\n時価総額は2兆円に達している。")

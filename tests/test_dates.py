@@ -352,3 +352,16 @@ def test_reported_results_date_the_article_after_their_period():
 ])
 def test_the_middle_dot_of_wire_copy_inside_a_quarter(text, label):
     assert labels(text) == [label]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("同社は2026年後半に新しい拠点を本格的に稼働させる計画だ。", None),  # a target, however far the word
+    ("2024年は売上高が伸びたが、来年は減る見通しだ。", 2024),  # the past clause closed first
+])
+def test_a_year_the_sentence_looks_ahead_to_has_no_vote(text, year):
+    ref = infer_reference(normalize(text).text)
+    assert (ref.year if ref else None) == year
+
+
+def test_last_years_same_period():
+    assert labels("2025年上半期の純利益は黒字、昨年同期は赤字だった。") == ["2025-H1", "2024-H1"]

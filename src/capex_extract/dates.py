@@ -1143,6 +1143,10 @@ def _same_as(m: DateMatch, word: tuple[str, int], earlier: list[DateMatch]) -> D
 _PRECISION_WEIGHT = {"day": 6.0, "month": 2.0, "quarter": 1.5, "half": 1.5, "fiscal_year": 0.5,
                      "fiscal_quarter": 0.5, "fiscal_half": 0.5}
 _FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{alternation(_FORECAST)})")
+# 「2026年後半に…を稼働させる計画だ」: a year the sentence looks ahead to, unless a clause in
+# between already closed in the past (「2024年は伸びたが、来年は減る見通し」).
+_FORECAST_LATER = re.compile(rf"[^。\n]*?(?:{alternation(_FORECAST)})")
+_PAST_CLAUSE = re.compile(r"(?:た|だった|でした)(?:[、,]|が|ものの|うえ|ため)")
 
 
 # The date an article prints as its own: on a line of its own, with a label (公開日: …, …
@@ -1245,7 +1249,10 @@ def infer_reference(text: str) -> Reference | None:
 def _looks_ahead(text: str, m: DateMatch, starts: set[int]) -> bool:
     """A year that says nothing of when the article was written: a target (2030年度までに,
     28年の見通し) or an end of a span of years (2025~28年, 24年から28年まで)."""
-    if m.rule == "date.year_span" or (_FORECAST_AFTER.match(text, m.end) and m.precision not in ("day", "month")):
+    if m.rule == "date.year_span":
+        return True
+    if m.precision not in ("day", "month") and (f := _FORECAST_LATER.match(text, m.end)) \
+            and not _PAST_CLAUSE.search(f.group(0)):
         return True
     j = _RANGE_JOIN.match(text, m.end)
     return bool(j and j.end() in starts)

@@ -123,7 +123,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
             i += 1
         # Dates come sorted: the sentence's own are a slice, not a scan of the document.
         near = dates[bisect.bisect_left(date_starts, sent[0]):bisect.bisect_left(date_starts, sent[1])]
-        if _HEADING.match(t, sent[0]):
+        if _HEADING.match(t, sent[0]) or _only_dates(t, sent, near):
             ctx.section_period = _last_period(near, sent)
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
             ctx.metric = None
@@ -189,6 +189,16 @@ def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | N
     it to the figures of the sentence after it."""
     named = [d for d in dates if sent[0] <= d.start < sent[1] and d.label and d.precision in _PERIODS]
     return (named[-1].whole or named[-1]) if named else None
+
+
+def _only_dates(t: str, sent: tuple[int, int], dates: list[DateMatch]) -> bool:
+    """A line that is only a period (「2026年3月期 第3四半期」) heads the lines below it."""
+    if not dates or "\n" not in t[sent[1]:sent[1] + 2] or not all(d.precision in _PERIODS for d in dates):
+        return False
+    rest = t[sent[0]:sent[1]]
+    for d in reversed(dates):
+        rest = rest[:d.start - sent[0]] + rest[d.end - sent[0]:]
+    return not rest.strip(" 。・|")
 
 
 def _reported_period(t: str, dates: list[DateMatch]) -> tuple[DateMatch, bool] | None:

@@ -209,3 +209,14 @@ def test_an_english_scale_before_a_currency_word_multiplies(whole: int, tenth: i
     [(text, low, high, *_)] = amounts(f"市場規模は{whole}.{tenth}{scale}{word}に達する。")
     assert text == f"{whole}.{tenth}{scale}{word}"
     assert low == high == pytest.approx((whole * 10 + tenth) * multiplier / 10)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("補助の上限額は設備費を含めて200億円となる。", [("200億円", "up_to")]),
+    ("会社予想の上限(純利益500億円)に届いた。", [("500億円", "up_to")]),
+    ("上限は10億円で、総額は50億円だ。", [("10億円", "up_to"), ("50億円", None)]),
+    ("上限は撤廃され、200億円を投じる。", [("200億円", None)]),       # another clause
+    ("上限を設けずに200億円を投じる。", [("200億円", None)]),         # not the topic
+])
+def test_a_bound_named_as_the_topic_of_the_clause(sentence, expected):
+    assert [(t, q) for t, *_, q in amounts(sentence)] == expected

@@ -71,6 +71,8 @@ class Lexicon:
     qualifier_suffix: dict[str, tuple[str, bool]]
     qualifier_prefix_re: re.Pattern[str]
     qualifier_suffix_re: re.Pattern[str]
+    qualifier_topic: dict[str, str]
+    qualifier_topic_re: re.Pattern[str]  # 上限額は …: the word, then は/が/(
     metric_of: dict[str, str]
     org_canonical: dict[str, str]
     country_canonical: dict[str, str]
@@ -159,6 +161,9 @@ def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
         qualifier_suffix=q_suf,
         qualifier_prefix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "prefix"])),
         qualifier_suffix_re=re.compile(alternation([r["word"] for r in qual if r["position"] == "suffix"])),
+        qualifier_topic={key(r["word"]): r["qualifier"] for r in qual if r["position"] == "topic"},
+        qualifier_topic_re=re.compile(
+            rf"({alternation([r['word'] for r in qual if r['position'] == 'topic'])})\s*(?:は|が|\()"),
         metric_of=metrics,
         org_canonical=org_canonical,
         country_canonical={key(r["alias"]): r["canonical"] for r in countries},

@@ -217,6 +217,23 @@ def read_qualifiers(lex: Lexicon, text: str, q: Quantity) -> Quantity:
             end = m.end()
             if word_qualifier == "vague":
                 return replace(q, start=start, end=end, qualifier="vague", high=q.low + _last_digit_step(text, q))
+    if qualifier is None:
+        qualifier = _topic_qualifier(lex, text, start)
     if q.vague:
         qualifier = "vague"
     return replace(q, start=start, end=end, qualifier=qualifier)
+
+
+# Where a clause starts, looking back from a figure; a figure in between ends the reach too.
+_CLAUSE_START = re.compile(r"[、。\n]|\d")
+
+
+def _topic_qualifier(lex: Lexicon, text: str, start: int) -> str | None:
+    """「補助上限額は建築費を含めて300億円」「上限(営業利益830億円)」: a bound named as the
+    topic of the figure's clause, with no other figure between them."""
+    lo = max(0, start - 40)
+    head = text[lo:start]
+    cut = [m.end() for m in _CLAUSE_START.finditer(head)]
+    head = head[cut[-1]:] if cut else head
+    found = list(lex.qualifier_topic_re.finditer(head))
+    return lex.qualifier_topic[key(found[-1].group(1))] if found else None

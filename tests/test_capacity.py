@@ -112,3 +112,12 @@ def test_written_power_reads_back_in_megawatts(n, unit):
 def test_man_kilowatts_are_tens_of_megawatts(n):
     [row] = extract_text(f"新しい拠点の受電容量は{n}万キロワットになる。").capacities
     assert row.value_low == pytest.approx(n * 10.0)
+
+
+@pytest.mark.parametrize("sentence, period", [
+    ("北斗データ株式会社は2026年の開業を目指し、将来的には300MWまで広げる。", None),
+    ("北斗データ株式会社は2026年に300MWまで広げる。", "2026"),
+])
+def test_an_open_future_leaves_the_figure_without_the_date_before_it(sentence, period):
+    [row] = extract_text(sentence).capacities
+    assert row.period == period

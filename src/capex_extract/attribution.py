@@ -216,6 +216,7 @@ class Attributor:
         self.comparison = re.compile(
             rf"\s*(?:{alternation(list(lex.cues['comparison']))}|を[^、。]{{0,6}}?(?:{surpass}))")
         self.market_scope = re.compile(alternation(list(lex.cues["market_scope"])))
+        self.open_future = re.compile(alternation(list(lex.cues["open_future"])))
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
@@ -471,7 +472,10 @@ class Attributor:
             if direct[id(q)] is not None:
                 out.append(direct[id(q)])
                 continue
-            free = [d for d in usable if id(d) not in owned]
+            # 「2026年の稼働を目指し、将来的には250MWまで」: an open future between a date
+            # and the figure leaves the figure without that date.
+            horizon = max((m.start() for m in self.open_future.finditer(text, sent[0], q.start)), default=-1)
+            free = [d for d in usable if id(d) not in owned and not d.end <= horizon]
             plain = [d for d in free if not _inside_other_parens(text, d, q)]
             # A date in brackets is an aside, unless it is the only one (「第1期(24年10月稼働)では」).
             for pool in (plain, free):

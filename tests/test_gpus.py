@@ -208,3 +208,32 @@ def test_accelerators_named_clauses_before_a_chip_counter(sentence, expected):
 ])
 def test_a_count_clauses_after_accelerators_that_counts_something_else(sentence):
     assert counts(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, low, model", [
+    ("同社はH100を2万枚導入した。", 20000.0, "H100"),
+    ("同社は5000基のMI300Xを導入した。", 6600.0, "MI300X"),
+    ("研究所はA100を1000枚そろえた。", 320.0, "A100"),
+    ("新拠点には約4000個のB200を置く。", 9080.0, "B200"),
+])
+def test_h100_equivalents_use_the_model_named(sentence, low, model):
+    [row] = extract_text(sentence).gpu_counts
+    assert row.h100e_low == row.h100e_high == pytest.approx(low)
+    assert row.h100e_basis.startswith(f"{model} × ")
+
+
+@pytest.mark.parametrize("sentence, why", [
+    ("同社は4000枚のGPUで学習した。", "unknown: no chip named"),
+    ("同社はHopperを1万枚導入した。", "unknown: no dense FP16/BF16 figure for Hopper"),
+    ("同社はH20を1万枚購入した。", "unknown: no dense FP16/BF16 figure for H20"),
+])
+def test_h100_equivalents_are_unknown_rather_than_guessed(sentence, why):
+    [row] = extract_text(sentence).gpu_counts
+    assert (row.h100e_low, row.h100e_high, row.h100e_basis) == (None, None, why)
+
+
+def test_the_fleet_row_carries_the_leading_counts_equivalents():
+    from capex_extract.consolidate import gpu_fleet_table
+
+    [row] = gpu_fleet_table(extract_text("同社はH100を2万枚導入した。").gpu_counts, [])
+    assert (row.h100e_low, row.h100e_basis.split(" ×")[0]) == (20000.0, "H100")

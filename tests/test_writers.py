@@ -32,7 +32,8 @@ ROWS: dict[str, list[typing.Any]] = {
     ],
     "gpu_counts": [
         GpuCount("a.txt", "a.txt", 30, 35, "GPU1万基", 10000, 10000, None, "H100", "同社",
-                 None, None, None, "GPUを1万基導入する。", "gpu.man"),
+                 None, None, None, "GPUを1万基導入する。", "gpu.man", None, 10000.0,
+                 10000.0, "H100 × 1 (NVIDIA H100 datasheet)"),
         GpuCount("a.txt", "a.txt", 50, 57, "数千基", 2000, 9000, "approx", None, None,
                  "2024年", dt.date(2024, 1, 1), dt.date(2024, 12, 31), "数千基を確保した。", "gpu.su"),
     ],
@@ -64,7 +65,8 @@ ROWS: dict[str, list[typing.Any]] = {
                  1, 1, 1, "b.txt", None, "b.txt", 0, 4, "1兆円超", "一文。", "money.number_currency"),
     ],
     "gpu_fleet": [
-        GpuFleetRow("同社", "NVIDIA Hopper", "2024-H1", 2024, "2024-H1", 10000, 10000, 10000, 30000, True, 2, 1, 2,
+        GpuFleetRow("同社", "NVIDIA Hopper", "2024-H1", 2024, "2024-H1", 10000, 10000, 10000, 30000, None, None,
+                    "unknown: no dense FP16/BF16 figure for Hopper", True, 2, 1, 2,
                     "a.txt", "actual", "a.txt", 30, 35, "GPU1万基", "GPUを1万基導入した。", "gpu.man"),
     ],
     "capacity": [

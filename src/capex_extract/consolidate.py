@@ -80,7 +80,7 @@ def gpu_fleet_table(gpu_counts: list[GpuCount], documents: list[Document]) -> li
         out.append(GpuFleetRow(
             entity, chip, period, year_of(period), _periods(figures), q.count_low, q.count_high,
             min(f[0].count_low for f in figures), max(f[0].count_high for f in figures),
-            not _agree([f[0] for f in figures], _counts_agree),
+            q.h100e_low, q.h100e_high, q.h100e_basis, not _agree([f[0] for f in figures], _counts_agree),
             *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
     return sorted(out, key=_order)
 

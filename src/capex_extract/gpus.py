@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .lexicon import Lexicon, alternation, key
 from .numbers import NumberMatch
@@ -150,6 +151,22 @@ class GpuRules:
         """「昇騰の出荷量は70万個」: the count is of chips shipped or sold."""
         head = text[max(0, q.start - _SHIPMENT_REACH):q.start]
         return bool(self.shipment.search(head.rsplit("、", 1)[-1].rsplit("。", 1)[-1]))
+
+    def h100e(self, text: str, q: Quantity, sent: tuple[int, int], chip: str | None
+              ) -> tuple[float | None, float | None, str]:
+        """The count in H100-equivalents: its low and high times the figure of the model of
+        `chip` named nearest to it in its sentence, and the basis; unknown, and why, when no
+        chip is named or the model named has no figure in chips.csv (a family name alone)."""
+        if chip is None:
+            return None, None, "unknown: no chip named"
+        found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
+                 for m in self.lex.chip_re.finditer(text, *sent) if self._chip(m.group(0)) == chip]
+        model = min(found)[1] if found else None
+        if model is None or key(model) not in self.lex.chip_h100e:
+            return None, None, f"unknown: no dense FP16/BF16 figure for {model or chip}"
+        factor, source = self.lex.chip_h100e[key(model)]
+        times = lambda n: float(Decimal(n) * Decimal(repr(factor)))  # noqa: E731  (no binary noise)
+        return times(q.low), times(q.high), f"{model} × {factor:g} ({source})"
 
     def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
         """The chip named nearest to a count in its sentence (「昇騰チップで組んだ2万枚クラスタ」)."""

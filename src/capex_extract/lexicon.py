@@ -81,6 +81,7 @@ class Lexicon:
     org_re: re.Pattern[str]
     chip_canonical: dict[str, str]
     chip_vendor: dict[str, str]
+    chip_h100e: dict[str, tuple[float, str]]  # alias key → (dense FP16/BF16 relative to H100, source)
     chip_re: re.Pattern[str]
     vendor_re: re.Pattern[str]
     counter_re: re.Pattern[str]
@@ -172,6 +173,7 @@ def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
         org_keys=tuple(sorted(org_canonical)),
         chip_canonical=chip_canonical,
         chip_vendor={r["canonical"]: r["vendor"] for r in chips},
+        chip_h100e={key(r["alias"]): (float(r["h100e"]), r["h100e_source"]) for r in chips if r.get("h100e")},
         chip_re=re.compile(spaced_alternation(words(chips, "alias")), re.IGNORECASE),
         vendor_re=re.compile(spaced_alternation(vendor_aliases), re.IGNORECASE),
         counter_re=re.compile(alternation(by_kind("counter"))),

@@ -111,7 +111,8 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
         elif f.kind == "gpu":
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
-                p_label, p_start, p_end, sentence, f.q.rule, f.status))
+                p_label, p_start, p_end, sentence, f.q.rule, f.status,
+                *r.gpu.h100e(t, f.q, sentence_of(f.q.start), f.chip)))
         else:
             c = capacity_of[id(f.q)]
             out.capacities.append(Capacity(

@@ -48,6 +48,9 @@ class GpuCount:
     sentence: str
     rule: str
     status: str | None = None  # as in Amount
+    h100e_low: float | None = None  # the count in H100-equivalents, when the model's figure is known
+    h100e_high: float | None = None
+    h100e_basis: str = "unknown: no chip named"  # the model and factor used, or why it is unknown
 
 
 @dataclass
@@ -180,6 +183,9 @@ class GpuFleetRow:
     count_high: int
     count_min: int
     count_max: int
+    h100e_low: float | None
+    h100e_high: float | None
+    h100e_basis: str
     conflict: bool
     n_figures: int
     n_documents: int

@@ -48,6 +48,13 @@ _CONTEXT = [
     _required("rule", pa.string()),
 ]
 
+# A GPU count in H100-equivalents, and what it rests on.
+_H100E = [
+    _optional("h100e_low", pa.float64()),
+    _optional("h100e_high", pa.float64()),
+    _required("h100e_basis", pa.string()),
+]
+
 # What backs a consolidated row: agreement, support, and the best quote.
 _SUPPORT = [
     _required("conflict", pa.bool_()),
@@ -90,6 +97,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         *_PERIOD,
         *_CONTEXT,
         _optional("status", pa.string()),
+        *_H100E,
     ]),
     "dates": pa.schema([
         *_SPAN,
@@ -163,6 +171,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("count_high", pa.int64()),
         _required("count_min", pa.int64()),
         _required("count_max", pa.int64()),
+        *_H100E,
         *_SUPPORT,
     ]),
     "capacity": pa.schema([

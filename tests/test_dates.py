@@ -365,3 +365,19 @@ def test_a_year_the_sentence_looks_ahead_to_has_no_vote(text, year):
 
 def test_last_years_same_period():
     assert labels("2025年上半期の純利益は黒字、昨年同期は赤字だった。") == ["2025-H1", "2024-H1"]
+
+
+@pytest.mark.parametrize("text, label, precision", [
+    ("同社は2年半前に参入した。", "2022-09-10", "day"),
+    ("新棟は半年後に稼働する。", "2025-09-10", "day"),
+    ("計画は半月前に示された。", "2025-02-23", "day"),
+    ("1か月半後に受注を始める。", "2025-04-25", "day"),
+    ("3年ほど前に参入した。", "2022-03-10", "approx"),  # hedged: approximately
+])
+def test_half_and_hedged_offsets(text, label, precision):
+    m = one(text)
+    assert (m.label, m.precision) == (label, precision)
+
+
+def test_a_half_year_span_or_a_word_with_han_is_no_date():
+    assert dates("売上は半年で倍増し、半導体の需要も伸びた。") == []

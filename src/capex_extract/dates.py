@@ -185,13 +185,15 @@ _YEAR_SPAN = re.compile(
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く|前|後|で|ほど|程度|くらい|ぐらい|かか|に(?:わた|及))(?P<fy2>度)?")
 # 「第4四半期(1~3月)」: the months a fiscal quarter covers, glossed in brackets.
 _GLOSS_MONTHS = re.compile(rf"{_SP}\({_SP}{_MONTH_RANGE}{_SP}\)")
-_NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数)"
-_UNIT = r"(?:年|[かヶカケヵ箇]月|(?<=数)月|週間|週|日)"
+# 半年, 半月 and 2年半: halves of a year or a month.
+_NUM = rf"(?:[0-9]{{1,3}}|[{_KD}十百]{{1,4}}|数|半)"
+_UNIT = r"(?:年半?|[かヶカケヵ箇]月半?|(?<=[数半])月|週間|週|日)"
 _DUR = rf"(?:{_NUM}{_SP}{_UNIT}(?:と|、|,)?{_SP})*{_NUM}{_SP}{_UNIT}"
 _DUR_PART = re.compile(rf"(?P<n>{_NUM}){_SP}(?P<u>{_UNIT})")
 _OFFSET = re.compile(
     rf"{_NB}(?:(?P<base>今日|本日|明日|昨日|今)(?:から|の){_SP})?(?P<dur>{_DUR})間?{_SP}"
-    r"(?P<dir>前|後|先|以内|で)?")
+    # 3年ほど前: a hedged offset, dated approximately
+    r"(?P<hedge>ほど|程度|ばかり)?(?P<dir>前|後|先|以内|で)?")
 _ANCHORED = re.compile(
     rf"(?P<anchor>{alternation(_ANCHOR_PAST | _ANCHOR_FUTURE)}){_SP}(?:の{_SP})?(?P<dur>{_DUR})間?"
     rf"(?:{_SP}(?P<within>以内))?")
@@ -824,9 +826,16 @@ def _duration(dur: str) -> tuple[int, int]:
     """(months, days) of a written duration such as 2年1か月21日 (weeks count as days)."""
     months = days = 0
     for p in _DUR_PART.finditer(dur):
-        n, u = _num(p["n"]), p["u"]
-        if u == "年":
-            months += 12 * n
+        u = p["u"]
+        if p["n"] == "半":  # 半年 is six months, 半月 fifteen days
+            months, days = (months + 6, days) if u == "年" else (months, days + 15)
+            continue
+        n = _num(p["n"])
+        if u.startswith("年"):
+            months += 12 * n + (6 if u.endswith("半") else 0)
+        elif u.endswith("半"):
+            months += n
+            days += 15
         elif u.endswith("月"):
             months += n
         elif u.startswith("週"):
@@ -848,7 +857,7 @@ def _offsets(text: str, ref: Reference | None) -> list[_Cand]:
         if base is None and direction not in ("前", "後", "以内"):
             continue  # a bare duration (3年間, 2か月) is not a date
         months, days = _duration(h["dur"])
-        vague = "数" in h["dur"]
+        vague = "数" in h["dur"] or bool(h["hedge"])
         if rd is None:
             out.append(_Cand(DateMatch(h.start(), h.end(), None, None, None, "day", True, None, "date.offset")))
             continue

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from helpers import plain_env
 
+import capex_extract
 from capex_extract import store
 from capex_extract.rows import InputError
 from capex_extract.writers import SCHEMAS, to_arrow, write_table_files
@@ -308,7 +309,8 @@ def test_readers_never_see_a_half_published_state(tmp_path: Path):
     gold.write_text(json.dumps({"doc": "a0000.txt", "type": "date", "text": date, "start": start,
                                 "end": start + len(date), "value": ["2020-01-01"]}, ensure_ascii=False) + "\n",
                     encoding="utf-8")
-    readers = [("show", "{out}", "-t", "amounts"), ("eval", gold, "{out}"), ("report", "{out}", "-o", "{out}.html")]
+    readers = [("show", "{out}", "-t", "amounts"), ("eval", gold, "{out}"), ("report", "{out}", "-o", "{out}.html"),
+               ("read_tables",)]
     new = None
     # A publish is one rename to the commit point, then two per table; killed at each of
     # them in turn, until a run gets through.
@@ -321,10 +323,15 @@ def test_readers_never_see_a_half_published_state(tmp_path: Path):
                                "-e", f"inject=rename:signal=KILL:when={n}"))
         assert killed.returncode == (0 if n > last else -signal.SIGKILL), (n, err(killed))
         command, *args = readers[n % len(readers)]
-        proc = capex(command, *(str(a).format(out=out) for a in args), cwd=tmp_path)
-        assert proc.returncode == 0, (n, command, err(proc))
+        if command == "read_tables":
+            frames = {name: len(frame) for name, frame in capex_extract.read_tables(out).items()}
+        else:
+            proc = capex(command, *(str(a).format(out=out) for a in args), cwd=tmp_path)
+            assert proc.returncode == 0, (n, command, err(proc))
         assert not (out / store.COMMIT).exists()
         now = _state(out)
+        if command == "read_tables":
+            assert frames == {name: len(rows) for name, rows in now.items()}, n
         if new is None and n > 1:
             new = now
         assert now == (old if n == 1 else new), n

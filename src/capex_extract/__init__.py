@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["extract_text", "__version__"]
+__all__ = ["extract_text", "read_tables", "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -13,4 +13,8 @@ def __getattr__(name: str) -> Any:
         from .pipeline import extract_text
 
         return extract_text
+    if name == "read_tables":
+        from .frames import read_tables
+
+        return read_tables
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -138,6 +142,13 @@ class Extraction:
     reference_year: int | None = None
     reference_source: str = "none"
     body_end: int = 0  # where the article ends and page furniture begins
+
+    def to_pandas(self) -> dict[str, pd.DataFrame]:
+        """The amounts, gpu_counts, dates and capacities rows as pandas DataFrames, typed
+        as ``capex_extract.read_tables`` types a run's tables."""
+        from .frames import extraction_frames
+
+        return extraction_frames(self)
 
 
 @dataclass

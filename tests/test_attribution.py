@@ -372,3 +372,18 @@ def test_chinese_carriers_and_server_makers(text, owner):
 def test_a_later_amount_is_not_described_by_an_earlier_answered_topic(text, metric, period):
     row = extract_text(text, REF).amounts[-1]
     assert (row.metric, row.period) == (metric, period)
+
+
+@pytest.mark.parametrize("text, metric", [
+    ("設備投資を続けるなか、四半期末の現金保有額は2兆3000億円となった。", "other"),
+    ("データセンターへの投資が膨らみ、フリーキャッシュフローは前年同期比12%増の900億ドルだった。", "other"),
+    ("投資先の上場株の公正価値は5000億円に増えた。", "other"),
+    ("同社は工場の建設を進め、地域の大学に年間最大50万ドルを寄付する。", "other"),
+    ("GPUの購入を急ぐが、新型アクセラレーターの単価は約3万ドルとされる。", "other"),
+    ("設備投資を抑え、取締役会は総額2000億円の自社株買いを決めた。", "other"),
+    ("同社は東日本の計算基盤を最大300億円規模で増強する。", "capex"),
+])
+def test_cash_holdings_gifts_and_unit_prices_are_no_capex(text, metric):
+    # Each sentence also holds a capex word, so only the nearer keyword can make it other.
+    [row] = extract_text(text, REF).amounts
+    assert row.metric == metric

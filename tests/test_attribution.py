@@ -387,3 +387,29 @@ def test_cash_holdings_gifts_and_unit_prices_are_no_capex(text, metric):
     # Each sentence also holds a capex word, so only the nearer keyword can make it other.
     [row] = extract_text(text, REF).amounts
     assert row.metric == metric
+
+
+@pytest.mark.parametrize("text, owner", [
+    ("アマゾンは、Anthropicに40億ドルを追加で投資すると発表した。", "Amazon"),
+    ("OpenAIに累計50億ドルを投じてきたマイクロソフトが、新たな提携を結んだ。", "Microsoft"),
+    ("グーグルはAnthropicへの30億ドルの出資を決めた。", "Alphabet"),
+    ("ソフトバンクグループはOpenAIに対してさらに100億ドルを投資する。", "SoftBank"),
+])
+def test_an_investment_received_by_a_company_is_a_stake_owned_by_the_investor(text, owner):
+    assert [(e, m) for _, e, m, _ in rows(text)] == [(owner, "other")]
+
+
+def test_a_restatement_in_brackets_stays_in_the_stake_clause():
+    text = "グーグルはAnthropicに15億ドル(約2,200億円、当時のレート)の出資を決めた。"
+    assert [m for _, _, m, _ in rows(text)] == ["other", "other"]
+
+
+@pytest.mark.parametrize("text", [
+    "アマゾンは米国に200億ドルを投資する。",
+    "グーグルは千葉のデータセンターに1000億円を投資する。",
+    "マイクロソフトはOpenAIと組んで、新拠点に100億ドルを投資する。",
+    "エヌビディアにとって、台湾での100億ドルの投資は最大の案件だ。",
+    "メタはOpenAIに対抗し、新しい計算基盤に600億ドルを投じる。",
+])
+def test_plant_places_partners_and_other_particles_are_no_stake(text):
+    assert [m for _, _, m, _ in rows(text)] == ["capex"]

@@ -89,6 +89,7 @@ class SentenceView:
     generic: bool  # names a generic owner (大手の, 企業が) or unnamed companies (中国の大手4社が)
     byline: str | None = None  # the sentence is only a company's name (a press release's byline)
     topic_marks: list[int] = field(default_factory=list)  # where a topic particle は stands
+    stakes: list[tuple[int, int]] = field(default_factory=list)  # stake words with a company as recipient
 
     def topic(self, subjects: bool = True) -> str | None:
         """The first topic (は), or with `subjects` also the first subject (が): what a
@@ -218,6 +219,10 @@ class Attributor:
         self.market_scope = re.compile(alternation(list(lex.cues["market_scope"])))
         self.open_future = re.compile(alternation(list(lex.cues["open_future"])))
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
+        # 「OpenAIに100億ドルを投資」: a company as the recipient of an investment word; a
+        # particle continued by hiragana is another word (にとって, によると, には).
+        self.recipient_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['recipient']))})(?![\u3040-\u309f])")
+        self.stake = re.compile(alternation(list(lex.cues["stake"])))
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
 
@@ -242,7 +247,14 @@ class Attributor:
         with the sentence's clause boundaries. 同社 or 両社 as a topic or subject stands for
         `last_named` or `last_list`, the company or list named before, and 政府 for
         `last_country`."""
+        words = _words(tokens)
+        clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         names = self._names(text, tokens)
+        stakes: list[tuple[int, int]] = []
+        for s, e, _ in list(names):
+            if (stake := self._stake(text, e, end)) is not None:
+                stakes.append(stake)
+                names.remove((s, e, _))
         mentions = self._mentions(text, names)
         anaphors: list[tuple[int, int, str]] = []
         unnamed_owners = False
@@ -263,13 +275,24 @@ class Attributor:
         if anaphors:
             mentions = self._mentions(text, sorted(names + anaphors))
         mentions = _headline_subject(text, start, mentions)
-        words = _words(tokens)
-        clauses = [start] + [b.end for a, b in zip(words, words[1:]) if b.surface in ("、", ",") and _ends_clause(a)]
         byline = (mentions[0].canonical if len(mentions) == 1
                   and _BYLINE.match(text[start:mentions[0].start] + text[mentions[0].end:end]) else None)
         topic_marks = [t.start for t in words if t.surface == "は" and t.pos[:2] == ("助詞", "係助詞")]
         return SentenceView(mentions, clauses, [m.start() for m in self.anaphor.finditer(text, start, end)],
-                            unnamed_owners or bool(self.generic.search(text, start, end)), byline, topic_marks)
+                            unnamed_owners or bool(self.generic.search(text, start, end)), byline, topic_marks,
+                            stakes)
+
+    def _stake(self, text: str, name_end: int, end: int) -> tuple[int, int] | None:
+        """The stake word a company ending at `name_end` receives (「Anthropicに20億ドルを
+        投資」「OpenAIへの出資」), in the same stretch of the clause: no comma between, outside brackets."""
+        m = self.recipient_after.match(text, _after_aside(text, name_end))
+        if not m:
+            return None
+        # A restatement in brackets (「20億ドル(約2,800億円、…)の投資」) is no comma of the clause.
+        stretch = _PARENS.sub(lambda p: " " * len(p.group(0)), text[m.end():min(end, m.end() + _REACH // 4)])
+        stretch = re.split(r"[、,。]", stretch)[0]
+        s = self.stake.search(stretch)
+        return (m.end() + s.start(), m.end() + s.end()) if s else None
 
     def _mentions(self, text: str, spans: list[tuple[int, int, str]]) -> list[OrgMention]:
         mentions: list[OrgMention] = []
@@ -426,12 +449,13 @@ class Attributor:
         return None
 
     def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]],
-               amounts: tuple[int, ...] = ()) -> str | None:
+               amounts: tuple[int, ...] = (), stakes: list[tuple[int, int]] = ()) -> str | None:
         """The metric of the keyword that describes the amount (`amounts`: where the
         sentence's amounts start): one joined to it (「40億ユーロの設備投資」「売上高は
         320億円」), else the sentence's topic keyword before it, unless that keyword has an
-        amount of its own, else the nearest keyword."""
-        best: tuple[int, int, int, str] | None = None
+        amount of its own, else the nearest keyword. An investment word whose recipient is a
+        company (`stakes`) buys a stake in it, which is no plant: other."""
+        best: tuple[int, int, int, str, int] | None = None
         for start, end, metric in keywords:
             # Only keywords near the amount can describe it; the bound keeps long lines linear.
             if q.start <= start < q.end or metric == "none" or not -_REACH < start - q.start < _REACH:
@@ -447,9 +471,11 @@ class Attributor:
                 topic = ((bool(_TOPIC_AFTER.match(text, end)) or text[end - 1:end] in _SUBJECT_GAP)
                          and not any(end <= a < q.start for a in amounts))
                 tier, dist, side = (0 if joined else 1 if topic else 2), len(gap), 1
-            cand = (tier, dist, side, metric)
+            cand = (tier, dist, side, metric, start)
             if best is None or cand[:3] < best[:3]:
                 best = cand
+        if best and best[3] == "capex" and any(s <= best[4] < e for s, e in stakes):
+            return "other"
         return best[3] if best else None
 
     # -- period ----------------------------------------------------------------------------

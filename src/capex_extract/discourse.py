@@ -164,7 +164,7 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
         if f.kind == "gpu" and f.chip in lex.chip_vendor and gpu.shipped(t, f.q):
             own = lex.chip_vendor[f.chip]  # chips shipped or sold belong to their maker
         if f.kind == "money":
-            f.metric = attributor.metric(t, f.q, keywords, starts) or ctx.metric
+            f.metric = attributor.metric(t, f.q, keywords, starts, view.stakes) or ctx.metric
             # A whole geography's spending, no company named: the size of a market.
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"

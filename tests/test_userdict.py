@@ -28,9 +28,9 @@ GOOD = """# a user's dictionary
 "Hokuto Kaminari" = { vendor = "Hokuto Data", aliases = ["カミナリK2", "Kaminari K2"] }
 
 [metrics]
-capex = ["設備増強費"]
+capex = ["設備拡充費"]
 """
-ARTICLE = "北斗データは2026年にカミナリK2を3000基導入し、設備増強費として500億円を充てる。\n"
+ARTICLE = "北斗データは2026年にカミナリK2を3000基導入し、設備拡充費として500億円を充てる。\n"
 
 
 def write(tmp_path: Path, text: str, name: str = "d.toml") -> Path:
@@ -44,7 +44,7 @@ def test_entries_carry_their_file_and_line(tmp_path):
     where = {(e.kind, e.word): (e.value, e.vendor, e.source.rsplit(":", 1)[1]) for e in user.entries}
     assert where[("organization", "ホクトデータ")] == ("Hokuto Data", None, "3")
     assert where[("chip", "Kaminari K2")] == ("Hokuto Kaminari", "Hokuto Data", "6")
-    assert where[("metric", "設備増強費")] == ("capex", None, "9")
+    assert where[("metric", "設備拡充費")] == ("capex", None, "9")
 
 
 def test_the_rules_read_what_the_user_added(tmp_path):

@@ -10,7 +10,7 @@ working directory::
     "NVIDIA Rubin" = { vendor = "NVIDIA", aliases = ["Rubin", "ルービン"] }
 
     [metrics]                  # metric = keywords that say it
-    capex = ["設備増強費"]
+    capex = ["設備拡充費"]
 
 Its entries are added to the rows of ``data/`` (a user's spelling wins over a built-in
 one). Every problem is reported with the file and line it stands on.

@@ -413,3 +413,15 @@ def test_a_restatement_in_brackets_stays_in_the_stake_clause():
 ])
 def test_plant_places_partners_and_other_particles_are_no_stake(text):
     assert [m for _, _, m, _ in rows(text)] == ["capex"]
+
+
+def test_a_row_label_names_the_metric_of_the_figures_below_it():
+    text = ("2025年度 第2四半期の業績\n売上高\n2兆1000億円\n前年同期比4.1%増\n通期予想\n4兆3000億円\n"
+            "営業利益\n3500億円\n")
+    assert [m for _, _, m, _ in rows(text)] == ["revenue", "revenue", "other"]
+
+
+def test_a_list_introduced_with_a_metric_takes_it_until_the_prose_resumes():
+    text = ("グーグルの部門別の営業収益は次の通り。\n\nクラウド:120億ドル(前年同期比20%増)\n\n"
+            "データセンター関連:80億ドル\n\n同社は別の研究所の整備に、来年50億ドルを充てる。\nこれで2040億ドルに達した。")
+    assert [m for _, _, m, _ in rows(text)] == ["revenue", "revenue", "capex", "other"]

@@ -66,6 +66,8 @@ _TOPIC_AFTER = re.compile(r"\s*(?:は|が|も)(?!じめ)")
 # The particles after a country that make it an owner (see _names).
 _COUNTRY_PARTICLE = re.compile(r"\s*(?:は|が)(?!じめ)")
 # 「売上高は前年同期比38.6%増の9337億台湾ドル」: the change between keyword and amount.
+# Marks around a table's row label (「■売上高」「売上高:」).
+_LABEL_MARKS = " 　【】[]■◆●▼□◇・:："
 _CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)?比\s*(?:で\s*)?[0-9.]+\s*%\s*[増減](?:加|少)?の?"
                             r"|(?:前年|昨年|前期)並みの")
 
@@ -223,6 +225,7 @@ class Attributor:
         # particle continued by hiragana is another word (にとって, によると, には).
         self.recipient_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['recipient']))})(?![\u3040-\u309f])")
         self.stake = re.compile(alternation(list(lex.cues["stake"])))
+        self.list_intro = re.compile(alternation(list(lex.cues["list_intro"])))
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
 
@@ -448,13 +451,30 @@ class Attributor:
                 return metric
         return None
 
+    def label_metric(self, text: str, sent: tuple[int, int]) -> str | None:
+        """The metric a line names when it is only a keyword: a results table's row label
+        (「売上高」 over 「1.7兆円」)."""
+        before, after = text[:sent[0]].rstrip(" \t"), text[sent[1]:].lstrip(" \t")
+        if (before and before[-1] != "\n") or (after and after[0] != "\n"):
+            return None
+        metric = self.lex.metric_of.get(key(text[sent[0]:sent[1]].strip(_LABEL_MARKS)))
+        return metric if metric != "none" else None
+
+    def list_metric(self, text: str, sent: tuple[int, int], tokens: list[Token]) -> str | None:
+        """The metric of a sentence that introduces a list (「部門別の売上高は以下の通り。」):
+        its last keyword before the words that point at the list."""
+        m = self.list_intro.search(text, *sent)
+        named = [metric for s, _, metric in self.keywords(text, tokens) if m and s < m.start() and metric != "none"]
+        return named[-1] if named else None
+
     def metric(self, text: str, q: Quantity, keywords: list[tuple[int, int, str]],
-               amounts: tuple[int, ...] = (), stakes: list[tuple[int, int]] = ()) -> str | None:
+               amounts: tuple[int, ...] = (), stakes: list[tuple[int, int]] = ()) -> tuple[str | None, int]:
         """The metric of the keyword that describes the amount (`amounts`: where the
         sentence's amounts start): one joined to it (「40億ユーロの設備投資」「売上高は
         320億円」), else the sentence's topic keyword before it, unless that keyword has an
         amount of its own, else the nearest keyword. An investment word whose recipient is a
-        company (`stakes`) buys a stake in it, which is no plant: other."""
+        company (`stakes`) buys a stake in it, which is no plant: other. With the metric, how
+        closely its keyword describes the amount: 0 joined, 1 the topic, 2 only nearest."""
         best: tuple[int, int, int, str, int] | None = None
         for start, end, metric in keywords:
             # Only keywords near the amount can describe it; the bound keeps long lines linear.
@@ -474,9 +494,11 @@ class Attributor:
             cand = (tier, dist, side, metric, start)
             if best is None or cand[:3] < best[:3]:
                 best = cand
-        if best and best[3] == "capex" and any(s <= best[4] < e for s, e in stakes):
-            return "other"
-        return best[3] if best else None
+        if best is None:
+            return None, 3
+        if best[3] == "capex" and any(s <= best[4] < e for s, e in stakes):
+            return "other", best[0]
+        return best[3], best[0]
 
     # -- period ----------------------------------------------------------------------------
     def _governs_directly(self, text: str, d: DateMatch, q: Quantity) -> bool:

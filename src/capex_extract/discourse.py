@@ -52,6 +52,7 @@ class Discourse:
     last_list: str | None = None  # what 両社/4社 refer to
     last_country: str | None = None  # whose government 政府 is
     metric: str | None = None  # of the previous sentence's last amount, within a paragraph
+    list_metric: str | None = None  # named by a table's row label or a list's introduction
     fact_period: DateMatch | None = None  # of the previous figure, for 「このうち…」
     intro_period: DateMatch | None = None  # named by a previous sentence that held no figure
     section_period: DateMatch | None = None  # named by the heading over the lines below it
@@ -131,6 +132,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         if not here and not attributor.may_name(t, sent):
             ctx.metric, ctx.intro_period = None, _last_period(near, sent)
             ctx.note_results(t, sent, near, here)
+            _note_list(attributor, t, sent, here, None, ctx)
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list, ctx.last_country)
@@ -144,6 +146,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         ctx.after_sentence(view, here, generic_only)
         ctx.intro_period = None if here else _last_period(near, sent)
         ctx.note_results(t, sent, near, here)
+        _note_list(attributor, t, sent, here, tokens, ctx)
 
 
 def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent: tuple[int, int],
@@ -164,7 +167,12 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
         if f.kind == "gpu" and f.chip in lex.chip_vendor and gpu.shipped(t, f.q):
             own = lex.chip_vendor[f.chip]  # chips shipped or sold belong to their maker
         if f.kind == "money":
-            f.metric = attributor.metric(t, f.q, keywords, starts, view.stakes) or ctx.metric
+            metric, tier = attributor.metric(t, f.q, keywords, starts, view.stakes)
+            # A line of a table or list (no 。) under a label takes the label's metric unless
+            # a keyword of its own is joined to the figure or is its topic.
+            if ctx.list_metric and tier > 1 and not _prose(t, sent):
+                metric = ctx.list_metric
+            f.metric = metric or ctx.metric
             # A whole geography's spending, no company named: the size of a market.
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"
@@ -182,6 +190,27 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
             # A market's size belongs to no company unless one is named.
             f.entity = ctx.carried
     _restatements(t, [f for f in here if f.kind == "money"])
+
+
+def _prose(t: str, sent: tuple[int, int]) -> bool:
+    return t[sent[1] - 1] in "。！？!?"
+
+
+def _note_list(attributor: Attributor, t: str, sent: tuple[int, int], here: list[Fact],
+               tokens: list[Token] | None, ctx: Discourse) -> None:
+    """After a sentence: the metric that the table or list lines below it take. A row
+    label (a line that is only a keyword) or a sentence introducing a list (以下の通り)
+    names it; a prose sentence ends it, and the lines of the table or list keep it."""
+    if here:
+        if _prose(t, sent):
+            ctx.list_metric = None
+        return
+    if (label := attributor.label_metric(t, sent)) is not None:
+        ctx.list_metric = label
+    elif attributor.list_intro.search(t, *sent):
+        ctx.list_metric = attributor.list_metric(t, sent, tokens or tokenize(t[sent[0]:sent[1]], sent[0]))
+    elif _prose(t, sent):
+        ctx.list_metric = None
 
 
 def _last_period(dates: list[DateMatch], sent: tuple[int, int]) -> DateMatch | None:

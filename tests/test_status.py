@@ -68,3 +68,25 @@ def test_a_past_form_describing_a_noun_is_no_past_tense():
 
 def test_market_forecasts_and_expectations_beaten():
     assert statuses("同社の売上高は1200億円と、市場予想を上回った。") == [("1200億円", "actual")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 「導入しており、」: installed by now, whatever the next clause plans.
+    ("北都電機は昨年末までにH100を約3万枚導入しており、来年には計算能力を倍増させる方針だ。",
+     [("約3万枚", "actual")]),
+    ("北都電機はこれまでにH200を約5000枚導入しており、増強後は1万枚程度となる見込みだ。",
+     [("約5000枚", "actual"), ("1万枚程度", "plan")]),
+    ("北都電機は新工場の建設にすでに300億円を投じており、2026年の稼働を目指す。", [("300億円", "actual")]),
+    ("北都電機はAI基盤に400億円を投じています。", [("400億円", "actual")]),
+    # A plan word before the joining form still decides.
+    ("北都電機は3000億円の投資を計画しており、2026年に着工する。", [("3000億円", "plan")]),
+    ("北都電機の投資額は500億円に達するとみられており、来年も増える見込みだ。", [("500億円", "forecast")]),
+])
+def test_a_figure_already_spent_or_installed_is_never_a_plan(sentence, expected):
+    assert statuses(sentence) == expected
+
+
+def test_a_copula_clause_keeps_the_next_clause_plan_to_itself():
+    # The earlier year's figure is a point of comparison; the outlook is the next clause's.
+    got = statuses("今年の設備投資は前年の392億ドルを大きく上回る水準であり、増加分はデータセンターに向かう見通しだ。")
+    assert got == [("392億ドル", None)]

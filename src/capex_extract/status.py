@@ -43,7 +43,7 @@ class StatusRules:
         hits += [(t.start, "actual") for i, t in enumerate(words)
                  if q.end <= t.start < end and _is_past(t) and not _before_noun(words[i + 1:i + 2])]
         for _, kind in sorted(hits):
-            if kind == "report":
+            if kind in ("report", "stop"):
                 return None
             if kind != "none":
                 return self._decide(kind, text, q, sent)

@@ -14,11 +14,12 @@ SENTENCE = "北都電機は今年、国内のデータセンターに800億円�
 
 
 def amount(doc, start, low, high=None, currency="JPY", entity="Hokuto", period="2025", metric="capex",
-           usd=None, qualifier=None, status="plan"):
+           usd=None, qualifier=None, status="plan", text=None, sentence=SENTENCE):
     high = low if high is None else high
     rate = usd if usd is not None else (1.0 if currency == "USD" else 0.0066)
-    return Amount(doc, doc, start, start + 6, f"{low:g}", float(low), float(high), currency, qualifier, metric,
-                  entity, period, None, None, low * rate, high * rate, rate, 2025, SENTENCE,
+    text = f"{low:g}" if text is None else text
+    return Amount(doc, doc, start, start + len(text), text, float(low), float(high), currency, qualifier, metric,
+                  entity, period, None, None, low * rate, high * rate, rate, 2025, sentence,
                   "money.number_currency", status)
 
 
@@ -35,7 +36,7 @@ def document(doc, published):
 
 
 DOCS = [document("a.txt", dt.date(2025, 1, 10)), document("b.txt", dt.date(2025, 3, 1)),
-        document("c.txt", dt.date(2025, 2, 1))]
+        document("c.txt", dt.date(2025, 2, 1)), document("d.txt", dt.date(2025, 1, 10))]
 
 
 def test_one_row_per_entity_metric_and_period():
@@ -55,17 +56,49 @@ def test_a_figure_repeated_in_one_article_counts_once():
     assert (rows[0].doc, rows[0].start) == ("a.txt", 10)  # the first mention is the quote
 
 
-def test_conflicting_figures_stay_visible_and_the_best_supported_leads():
-    rows = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 9e10), amount("c.txt", 10, 8e10)], DOCS)
+def test_figures_of_the_same_time_that_disagree_are_a_conflict_led_by_the_best_supported():
+    # a.txt and d.txt are of the same day: neither revises the other.
+    rows = capex_table([amount("a.txt", 10, 8e10), amount("d.txt", 10, 9e10), amount("d.txt", 50, 8e10)], DOCS)
     (row,) = rows
-    assert row.conflict and row.n_figures == 2
+    assert row.conflict and not row.revision and row.n_figures == 2
     assert row.amount_low == 8e10  # two documents against one, never the average
     assert (row.usd_min, row.usd_max) == (8e10 * 0.0066, 9e10 * 0.0066)
+    assert row.history == "2025-01-10 90000000000 JPY (d.txt)"
 
 
-def test_ties_go_to_the_newest_article():
-    (row,) = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 9e10)], DOCS)
-    assert row.amount_low == 9e10 and row.doc == "b.txt" and row.conflict
+def test_ties_of_the_same_time_go_to_the_newest_article():
+    docs = [document("a.txt", dt.date(2025, 1, 10)), document("b.txt", dt.date(2025, 1, 10))]
+    (row,) = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 9e10)], docs)
+    assert row.conflict and row.doc in ("a.txt", "b.txt")
+
+
+def test_guidance_raised_in_a_later_article_is_a_revision_that_keeps_its_history():
+    # 「…600億ドルを見込む」 in January, 「650億ドルに引き上げた」 in March.
+    rows = capex_table([amount("a.txt", 10, 6e10, currency="USD"), amount("b.txt", 10, 6.5e10, currency="USD")], DOCS)
+    (row,) = rows
+    assert row.revision and not row.conflict
+    assert (row.amount_low, row.doc, row.as_of) == (6.5e10, "b.txt", dt.date(2025, 3, 1))
+    assert (row.usd_min, row.usd_max) == (6e10, 6.5e10)
+    assert row.history == "2025-01-10 60000000000 USD (a.txt)"
+
+
+def test_the_latest_figure_leads_a_revision_however_many_older_articles_repeat_the_old_one():
+    rows = capex_table([amount("a.txt", 10, 8e10), amount("c.txt", 10, 8e10), amount("b.txt", 10, 9e10)], DOCS)
+    (row,) = rows
+    assert row.revision and not row.conflict and row.amount_low == 9e10 and row.n_documents == 3
+    assert row.history == "2025-02-01 80000000000 JPY (a.txt,c.txt)"
+
+
+def test_an_article_of_unknown_date_cannot_revise_and_so_conflicts():
+    docs = DOCS + [document("e.txt", dt.date(2025, 5, 1))]
+    docs[-1].published = docs[-1].reference_date = None
+    (row,) = capex_table([amount("a.txt", 10, 8e10), amount("e.txt", 10, 9e10)], docs)
+    assert row.conflict and not row.revision and row.history.startswith("undated 90000000000 JPY")
+
+
+def test_agreeing_figures_have_no_history():
+    (row,) = capex_table([amount("a.txt", 10, 8e10), amount("b.txt", 10, 8e10)], DOCS)
+    assert not row.conflict and not row.revision and row.history is None and row.as_of == dt.date(2025, 3, 1)
 
 
 def test_the_same_figure_in_two_currencies_is_no_conflict():
@@ -114,6 +147,84 @@ def test_nothing_in_nothing_out():
     assert capex_table([], []) == [] and gpu_fleet_table([], []) == []
 
 
+def test_figures_of_no_period_are_never_merged_into_one_conflict():
+    # 「テキサス州の新拠点に30億ドル、オハイオ州の研究施設に12億ドルを投じる」: two budgets, no period.
+    rows = capex_table([amount("a.txt", 10, 3e9, currency="USD", period=None),
+                        amount("a.txt", 40, 1.2e9, currency="USD", period=None),
+                        amount("b.txt", 10, 3e9, currency="USD", period=None),
+                        amount("b.txt", 30, 4.5e11, usd=0.0066, period=None)], DOCS)  # 30億ドル(約4500億円)
+    assert sorted((r.amount_low, r.currency, r.n_figures, r.n_documents) for r in rows) == [
+        (1.2e9, "USD", 1, 1), (3e9, "USD", 2, 2)]
+    assert not any(r.conflict or r.revision for r in rows)
+
+
+def test_a_headline_repeating_the_body_is_one_statement_with_the_body_attribution():
+    headline = "国内通信3社、今年度のAI投資9000億円超へ"
+    body = "NTT、KDDI、ソフトバンクの3社が今年度にAI基盤へ投じる金額は、合計で9000億円を超える見通しだ。"
+    rows = capex_table([amount("a.txt", headline.index("9000"), 9e11, entity=None, text="9000億円超",
+                               sentence=headline),
+                        amount("a.txt", 100, 9e11, entity="NTT;KDDI;SoftBank", text="9000億円", sentence=body)], DOCS)
+    (row,) = rows
+    assert (row.entity, row.n_mentions, row.sentence) == ("KDDI;NTT;SoftBank", 1, body)
+
+
+def test_a_headline_naming_a_new_company_takes_the_owners_the_body_names():
+    # The headline names the joint venture; the body its three owners and the years.
+    headline = "北斗データ、5年で最大200億ドル"
+    body = "北都電機と南風通信、東雲商事は新会社「北斗データ」を設立し、今後5年間で最大200億ドルを投じる。"
+    rows = capex_table([amount("a.txt", headline.index("最大"), 2e10, currency="USD", entity="Hokuto Data", period=None,
+                               text="最大200億ドル", qualifier="up_to", sentence=headline),
+                        amount("a.txt", 80, 2e10, currency="USD", entity="Hokuto;Minami;Shinonome",
+                               period="2025/2029", text="最大200億ドル", qualifier="up_to", sentence=body)], DOCS)
+    assert [(r.entity, r.period, r.sentence) for r in rows] == [("Hokuto;Minami;Shinonome", "2025/2029", body)]
+
+
+def test_a_figure_repeated_with_fewer_owners_or_no_period_takes_the_fuller_attribution():
+    rows = capex_table([amount("a.txt", 10, 5e10, entity="Hokuto", period=None),
+                        amount("a.txt", 90, 5e10, entity="Hokuto;Minami", period="2026")], DOCS)
+    assert [(r.entity, r.period, r.n_mentions) for r in rows] == [("Hokuto;Minami", "2026", 1)]
+
+
+def test_the_same_figure_for_two_other_owners_or_periods_stays_two_rows():
+    rows = capex_table([amount("a.txt", 10, 5e10, entity="Hokuto"), amount("a.txt", 90, 5e10, entity="Minami"),
+                        amount("a.txt", 150, 5e10, entity="Hokuto", period="2026"),
+                        amount("b.txt", 10, 5e10, entity=None, period=None)], DOCS)
+    assert sorted((r.entity or "", r.period or "") for r in rows) == [
+        ("", ""), ("Hokuto", "2025"), ("Hokuto", "2026"), ("Minami", "2025")]
+
+
+def test_a_vague_figure_repeats_no_statement():
+    rows = capex_table([amount("a.txt", 10, 1e11, 1e12, entity=None, qualifier="vague"),
+                        amount("a.txt", 90, 3e11)], DOCS)
+    assert sorted(r.entity or "" for r in rows) == ["", "Hokuto"]
+
+
+def test_a_total_over_several_named_owners_is_an_aggregate():
+    total = "北都電機と南風通信の2社が今年投じる金額は合計1500億円に上る。"
+    joint = "北都電機と南風通信は合弁会社に今年1500億円を投じる。"
+    alone = "北都電機の新工場の総額は1500億円に上る。"
+    rows = capex_table([amount("a.txt", 10, 1.5e11, entity="Hokuto;Minami", sentence=total),
+                        amount("b.txt", 10, 1.5e11, entity="Hokuto;Shinonome", sentence=joint),
+                        amount("c.txt", 10, 1.5e11, entity="Hokuto", sentence=alone)], DOCS)
+    assert [(r.entity, r.aggregate) for r in rows] == [
+        ("Hokuto", False), ("Hokuto;Minami", True), ("Hokuto;Shinonome", False)]
+
+
+def test_a_total_word_after_the_figure_speaks_of_another_figure():
+    sentence = "北都電機と南風通信が調達するGPUは1枚あたり500万円で、総額は1000億円を超える。"
+    rows = capex_table([amount("a.txt", 20, 5e6, entity="Hokuto;Minami", metric="cost", text="500万円",
+                               sentence=sentence),
+                        amount("a.txt", 33, 1e11, entity="Hokuto;Minami", text="1000億円", sentence=sentence)], DOCS)
+    assert [(r.metric, r.aggregate) for r in rows] == [("capex", True), ("cost", False)]
+
+
+def test_the_history_gives_a_figure_and_its_conversion_once():
+    rows = capex_table([amount("b.txt", 10, 5e9, currency="USD"), amount("a.txt", 10, 4e9, currency="USD"),
+                        amount("a.txt", 30, 6e11, usd=0.0066)], DOCS)  # 40億ドル(約6000億円)
+    (row,) = rows
+    assert row.revision and row.history == "2025-01-10 4000000000 USD (a.txt)"
+
+
 @given(st.sampled_from(["2025", "FY2025", "2025-Q1", "FY2025-Q3", "2025-H1", "2024/2026", None]))
 def test_period_key_keeps_the_year(label):
     key = period_key(label)
@@ -134,7 +245,8 @@ def test_every_mention_is_in_exactly_one_row(mentions):
     rows = capex_table(amounts, DOCS)
     assert sum(r.n_documents for r in rows) == len({(d, period_key(p)) for d, _, _, p in mentions})
     assert all(r.usd_min <= r.usd_low <= r.usd_high <= r.usd_max for r in rows)
-    assert all(r.conflict == (r.n_figures > 1) for r in rows)
+    assert all((r.conflict or r.revision) == (r.n_figures > 1) for r in rows)
+    assert all((r.history is None) == (r.n_figures == 1) for r in rows)
 
 
 def capacity(doc, start, low, entity="Hokuto", place="Osaka", kind="power", period="2026", qualifier=None):

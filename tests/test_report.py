@@ -105,6 +105,29 @@ def test_the_chart_draws_whole_years_with_an_owner_and_a_dollar_value():
     assert "No capex figure" in chart([dict(row, usd_low="")])
 
 
+def test_the_chart_leaves_out_a_total_over_named_owners():
+    row = {"metric": "capex", "entity": "NTT", "period": "2025", "usd_low": "5e9", "usd_high": "5e9",
+           "usd_min": "5e9", "usd_max": "5e9", "conflict": "false", "aggregate": "false"}
+    svg = chart([row, dict(row, entity="KDDI;NTT", usd_low="9e9", usd_high="9e9", usd_max="9e9", aggregate="true")])
+    assert svg.count('class="bar"') == 1 and "KDDI;NTT" not in svg
+
+
+def test_show_totals_count_the_members_not_their_total(tmp_path):
+    (tmp_path / "2025-05-01_carriers.txt").write_text(
+        "国内通信大手、今年のAI投資は合計5000億円\n\n"
+        "NTTとKDDIの2社が今年AI基盤に投じる金額は、合計5000億円に上る。NTTは今年3000億円を投じる。"
+        "KDDIも今年2000億円を投じる計画だ。\n", encoding="utf-8")
+    assert run("extract", tmp_path, "-o", tmp_path / "out").returncode == 0
+    table = {r["entity"]: r for r in rows(tmp_path / "out" / "capex.csv")}
+    # The headline repeats the body's total: one row, the body's owners.
+    assert sorted(table) == ["KDDI", "KDDI;NTT", "NTT"] and table["KDDI;NTT"]["aggregate"] == "true"
+    done = subprocess.run([str(CAPEX), "show", str(tmp_path / "out")], capture_output=True, text=True,
+                          env=dict(os.environ, COLUMNS="200"))
+    assert "aggregate" in done.stdout
+    rate = float(table["NTT"]["usd_low"]) / 3000e8
+    assert f"capex total {5000e8 * rate / 1e9:,.1f} USD bn (lower ends); left out: 1 aggregate" in done.stdout
+
+
 def test_show_filters_by_entity_metric_and_year(run_dir):
     done = run("show", run_dir / "out", "--entity", "ntt", "--metric", "capex", "--year", "2025")
     assert done.returncode == 0, done.stderr

@@ -61,3 +61,24 @@ def test_documents_record_where_the_reference_date_came_from(out):
     assert docs["korea_europe_ai_investment.txt"]["reference_source"] == "inferred"
     # its only written year is a target (2027年度までの5年間で): nothing fixes the reference
     assert docs["kddi_sakai_ai_datacenter.txt"]["reference_source"] == "none"
+
+
+def test_the_capex_table_sums_by_year_without_counting_a_figure_twice(out):
+    rows = [r for r in read(out / "capex.csv") if r["metric"] == "capex" and r["period"].isdigit()]
+    # The four companies' total beside each one's own figure, and the three carriers' total.
+    assert {r["entity"] for r in read(out / "capex.csv") if r["aggregate"] == "true"} == {
+        "Alphabet;Amazon;Meta;Microsoft", "KDDI;NTT;SoftBank"}
+    counted = [r for r in rows if r["aggregate"] == "false"]
+    # One statement, one row: no article's figure for a year stands in two counted rows
+    # (the headline's 3000億ドル超 and TSMC's 380億〜420億ドル are their body's rows).
+    for i, r in enumerate(counted):
+        for s in counted[i + 1:]:
+            same_docs = set(r["documents"].split(";")) & set(s["documents"].split(";"))
+            assert not (r["year"] == s["year"] and same_docs
+                        and abs(float(r["usd_low"]) - float(s["usd_low"])) <= 0.05 * float(r["usd_low"])), (r, s)
+    dollars = {}
+    for r in counted:
+        if r["currency"] == "USD":
+            dollars[r["year"]] = dollars.get(r["year"], 0.0) + float(r["usd_low"])
+    assert dollars["2024"] == pytest.approx((525 + 830 + 392) * 1e8)  # Alphabet, Amazon, Meta
+    assert dollars["2025"] == pytest.approx((1000 + 650 + 800 + 380 + 1000) * 1e8)  # + Microsoft, TSMC, Stargate

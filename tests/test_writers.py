@@ -59,10 +59,11 @@ ROWS: dict[str, list[typing.Any]] = {
     ],
     "capex": [
         CapexRow("Hokuto;NTT", "capex", "2025", 2025, "2025;FY2025", 3.0e11, 3.0e11, "JPY", 2.0e9, 2.0e9,
-                 1.9e9, 2.1e9, True, 2, 3, 3, "a.txt;b.txt;f.jsonl#b-1", "plan", "a.txt", 10, 17, "3,000億円",
+                 1.9e9, 2.1e9, True, False, True, dt.date(2025, 3, 1), "2025-01-10 280000000000 JPY (b.txt)",
+                 2, 3, 3, "a.txt;b.txt;f.jsonl#b-1", "plan", "a.txt", 10, 17, "3,000億円",
                  TRICKY, "money.number_currency"),
         CapexRow(None, "market_size", None, None, None, 1.0e12, 1.0e16, "JPY", None, None, None, None, False,
-                 1, 1, 1, "b.txt", None, "b.txt", 0, 4, "1兆円超", "一文。", "money.number_currency"),
+                 False, False, None, None, 1, 1, 1, "b.txt", None, "b.txt", 0, 4, "1兆円超", "一文。", "money.number_currency"),
     ],
     "gpu_fleet": [
         GpuFleetRow("同社", "NVIDIA Hopper", "2024-H1", 2024, "2024-H1", 10000, 10000, 10000, 30000, None, None,

@@ -9,6 +9,7 @@ import codecs
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -425,7 +426,9 @@ _SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
         "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
         "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9),
         "USD bn, all sources": lambda r: _range(r["usd_min"], r["usd_max"], scale=1e9),
-        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
+        "support": lambda r: _support(r) + (" [yellow]revised[/yellow]" if str(r["revision"]).lower() == "true" else "")
+        + (" [cyan]aggregate[/cyan]" if str(r["aggregate"]).lower() == "true" else ""),
+        "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
     "gpu_fleet": {
         "entity": lambda r: r["entity"] or "", "chip": lambda r: r["chip"] or "", "period": lambda r: r["period"] or "",
         "count": lambda r: _range(r["count_low"], r["count_high"]),
@@ -470,10 +473,29 @@ def show_command(
     rows = _read_run(out, (table.value,))[table.value]
     shown = [r for r in rows if _wanted(r, entity, metric, year)]
     columns = _SHOW_COLUMNS[table.value]
-    view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows")
+    view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows",
+                     caption=_capex_total(shown) if table is ShowTable.capex else None)
     for r in shown:
         view.add_row(*(escape(str(show(r))) if name != "support" else show(r) for name, show in columns.items()))
     _stdout_console().print(view)
+
+
+def _capex_total(rows: list[dict]) -> str | None:
+    """The sum of the leading dollar figures of the capex rows shown, leaving out a total
+    over several owners (its members' own figures are counted) and a span of several
+    years (its first year's figure is a row of its own)."""
+    capex = [r for r in rows if r["metric"] == "capex" and r["usd_low"] not in (None, "")]
+    if not capex:
+        return None
+    aggregate = [r for r in capex if str(r["aggregate"]).lower() == "true"]
+    spans = [r for r in capex if r not in aggregate and len(set(_YEARS.findall(str(r["period"] or "")))) > 1]
+    total = sum(float(r["usd_low"]) for r in capex if r not in aggregate and r not in spans)
+    left_out = [f"{len(aggregate)} aggregate"] * bool(aggregate) + [f"{len(spans)} multi-year"] * bool(spans)
+    return f"capex total {total / 1e9:,.1f} USD bn (lower ends)" + (
+        f"; left out: {', '.join(left_out)}" if left_out else "")
+
+
+_YEARS = re.compile(r"\d{4}")
 
 
 def _wanted(r: dict, entity: str | None, metric: str | None, year: int | None) -> bool:

@@ -6,6 +6,15 @@ counts. Within a group each distinct figure is kept apart: the row shows the bes
 supported one with its quote, the spread of all of them, and a ``conflict`` flag when they
 disagree; nothing is averaged. A figure repeated in one article counts once.
 
+The ``capex`` table is made to be summed:
+  - one statement, one row: a figure an article repeats (the headline, then the body)
+    takes the most specific attribution the article gives it;
+  - a figure of no period is a row of its own: two sites' budgets are not one commitment;
+  - a later article's other figure is a revision (the latest leads, the earlier ones are
+    its history); two figures of the same time are a conflict;
+  - a total over several named owners (「4社の総額」) is marked ``aggregate``, to be left out
+    of sums beside its members' own figures.
+
 A pure function of the full rows, so it runs once after every document is extracted,
 however the documents were (re)read.
 """
@@ -17,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import TypeVar
 
+from .lexicon import DATA_DIR, alternation, read_rows
 from .rows import Amount, Capacity, CapacityRow, CapexRow, Document, GpuCount, GpuFleetRow
 
 # Same currency: as close as the rounding of a written figure allows.
@@ -50,22 +60,144 @@ def entity_key(entity: str | None) -> str | None:
     return ";".join(names) or None
 
 
-def capex_table(amounts: list[Amount], documents: list[Document]) -> list[CapexRow]:
-    """One row per (entity, metric, period) from the amounts of all documents."""
-    newest = _recency(documents)
+def capex_table(amounts: list[Amount], documents: list[Document],
+                totals: re.Pattern[str] | None = None) -> list[CapexRow]:
+    """One row per (entity, metric, period) from the amounts of all documents; `totals`
+    finds the words that make a figure of several owners their total (data/totals.csv)."""
+    totals = totals or total_words()
+    newest, dated = _recency(documents), _dates(documents)
+    keys = _statements(amounts)
     out = []
-    for (entity, metric, period), figures in _groups(
-            amounts, lambda a: (entity_key(a.entity), a.metric, period_key(a.period)),
-            lambda a: (a.currency, a.amount_low, a.amount_high)):
-        best = _best(figures, newest, lambda a: a.qualifier == "vague")
-        q = best[0]
-        usd = [a for f in figures for a in f[:1] if a.usd_low is not None]
-        out.append(CapexRow(
-            entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
-            q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
-            max((a.usd_high for a in usd), default=None), not _agree([f[0] for f in figures], _amounts_agree),
-            *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
+    for (entity, metric, period), grouped in _groups(
+            amounts, lambda a: keys[id(a)], lambda a: (a.currency, a.amount_low, a.amount_high)):
+        for figures in (_apart(grouped) if period is None else [grouped]):
+            conflict, revision = _disagreements(figures, dated)
+            # The quote is the body's sentence rather than the headline that repeats it.
+            best = _best(_newest_figures(figures, dated) if revision else figures, newest,
+                         lambda a: a.qualifier == "vague", _in_headline)
+            q = best[0]
+            usd = [a for f in figures for a in f[:1] if a.usd_low is not None]
+            out.append(CapexRow(
+                entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
+                q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
+                max((a.usd_high for a in usd), default=None),
+                ";" in (entity or "") and any(_total_before(totals, m) for f in figures for m in f),
+                conflict, revision, _latest_known(best, dated), _history(figures, best, dated),
+                *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
     return sorted(out, key=_order)
+
+
+def total_words(data_dir=DATA_DIR) -> re.Pattern[str]:
+    return re.compile(alternation(r["word"] for r in read_rows(data_dir / "totals.csv")))
+
+
+def _statements(amounts: list[Amount]) -> dict[int, tuple]:
+    """The row key of each mention (by id). A figure an article gives twice is one
+    statement: the mention whose owners and period are fewer or unsaid (「米IT大手4社、
+    3000億ドル超へ」 before the body names the four), and a headline's, take the key of the
+    most specific mention of the same figure in the article."""
+    own = {id(a): (entity_key(a.entity), a.metric, period_key(a.period)) for a in amounts}
+    by_doc: dict[str, list[Amount]] = defaultdict(list)
+    for a in amounts:
+        if a.qualifier != "vague":  # 数千億ドル repeats no figure
+            by_doc[a.doc].append(a)
+    keys = dict(own)
+    for mentions in by_doc.values():
+        for m in mentions:
+            headline = _in_headline(m)
+            same = [c for c in mentions if c is not m and c.metric == m.metric and own[id(c)] != own[id(m)]
+                    and (_narrower(own[id(m)], own[id(c)]) or headline and not _in_headline(c))
+                    and _amounts_agree(m, c)]
+            if same:
+                keys[id(m)] = own[id(max(same, key=lambda c: _specificity(own[id(c)], c)))]
+    return keys
+
+
+def _total_before(totals: re.Pattern[str], m: Amount) -> bool:
+    """A total word before the figure in its sentence (「総額は、3000億ドル」「合計1.6兆円」);
+    one after it speaks of another figure (「1枚あたり1億ウォンで、総額は…」)."""
+    at = m.sentence.find(m.text)
+    return totals.search(m.sentence, 0, at if at >= 0 else len(m.sentence)) is not None
+
+
+def _in_headline(m: Amount) -> bool:
+    """The document's first line, when it is no sentence (no 。): a headline."""
+    at = m.sentence.find(m.text)
+    return at >= 0 and m.start == at and not m.sentence.rstrip().endswith("。")
+
+
+def _narrower(key: tuple, other: tuple) -> bool:
+    """`key` says less than `other` and nothing against it: its owners are some of
+    other's or unsaid, its period the same or unsaid."""
+    (entity, _, period), (entity2, _, period2) = key, other
+    names, names2 = set((entity or "").split(";")) - {""}, set((entity2 or "").split(";")) - {""}
+    return names <= names2 and period in (None, period2)
+
+
+def _specificity(key: tuple, m: Amount) -> tuple:
+    entity, _, period = key
+    return (period is not None, entity is not None, len((entity or "").split(";")), not _in_headline(m), -m.start)
+
+
+def _apart(figures: list[list[Amount]]) -> list[list[list[Amount]]]:
+    """Figures of no period, in groups that agree (one figure, or it in two currencies):
+    with no period to compare, different figures are different things, not a conflict."""
+    parts: list[list[list[Amount]]] = []
+    for f in figures:
+        match = None if f[0].qualifier == "vague" else next(
+            (p for p in parts if p[0][0].qualifier != "vague" and _amounts_agree(p[0][0], f[0])), None)
+        if match is None:
+            parts.append([f])
+        else:
+            match.append(f)
+    return parts
+
+
+def _dates(documents: list[Document]) -> dict[str, dt.date | None]:
+    return {d.doc: d.published or d.reference_date for d in documents}
+
+
+def _disagreements(figures: list[list[Amount]], dated: dict[str, dt.date | None]) -> tuple[bool, bool]:
+    """(conflict, revision): two figures that disagree are a revision when every article
+    giving one is older than every article giving the other, else (the same day, or a date
+    unknown) a conflict."""
+    conflict = revision = False
+    for i, f in enumerate(figures):
+        for g in figures[i + 1:]:
+            if _amounts_agree(f[0], g[0]):
+                continue
+            fd, gd = [dated.get(m.doc) for m in f], [dated.get(m.doc) for m in g]
+            if None not in fd + gd and (max(fd) < min(gd) or max(gd) < min(fd)):  # type: ignore[type-var]
+                revision = True
+            else:
+                conflict = True
+    return conflict, revision
+
+
+def _newest_figures(figures: list[list[Amount]], dated: dict[str, dt.date | None]) -> list[list[Amount]]:
+    """The figures the newest article gives: what a revised commitment stands at now."""
+    newest = max(d for f in figures for m in f if (d := dated.get(m.doc)) is not None)
+    return [f for f in figures if any(dated.get(m.doc) == newest for m in f)]
+
+
+def _latest_known(mentions: list[Amount], dated: dict[str, dt.date | None]) -> dt.date | None:
+    return max((d for m in mentions if (d := dated.get(m.doc)) is not None), default=None)
+
+
+def _history(figures: list[list[Amount]], best: list[Amount], dated: dict[str, dt.date | None]) -> str | None:
+    """The other figures of the row, oldest first: each with its date and documents."""
+    others = [p[0] for p in _apart([f for f in figures if not _amounts_agree(f[0], best[0])])]  # a conversion once
+    entries = []
+    for f in sorted(others, key=lambda f: (_latest_known(f, dated) or dt.date.min, f[0].doc, f[0].start)):
+        a, when = f[0], _latest_known(f, dated)
+        value = _figure(a.amount_low) + ("" if a.amount_high == a.amount_low else "-" + _figure(a.amount_high))
+        docs = ",".join(sorted({m.doc for m in f}))
+        entries.append(f"{when.isoformat() if when else 'undated'} {value} {a.currency} ({docs})")
+    return "; ".join(entries) or None
+
+
+def _figure(value: float) -> str:
+    return f"{value:.0f}" if value.is_integer() else repr(value)
 
 
 def gpu_fleet_table(gpu_counts: list[GpuCount], documents: list[Document]) -> list[GpuFleetRow]:
@@ -127,11 +259,13 @@ def _recency(documents: list[Document]) -> dict[str, dt.date]:
     return {d.doc: d.published or d.reference_date or dt.date.min for d in documents}
 
 
-def _best(figures: list[list[M]], newest: dict[str, dt.date], vague: Callable[[M], bool]) -> list[M]:
+def _best(figures: list[list[M]], newest: dict[str, dt.date], vague: Callable[[M], bool],
+          later: Callable[[M], bool] = lambda m: False) -> list[M]:
     """The figure most documents give, a definite one before a vague one, then the one
-    the newest article gives; its mentions with the newest article's first."""
+    the newest article gives; its mentions with the newest article's first (within an
+    article, `later` ones last)."""
     def ranked(f: list[M]) -> list[M]:
-        return sorted(f, key=lambda m: (-newest.get(m.doc, dt.date.min).toordinal(), m.doc, m.start))
+        return sorted(f, key=lambda m: (-newest.get(m.doc, dt.date.min).toordinal(), m.doc, later(m), m.start))
 
     def rank(f: list[M]) -> tuple:
         first = ranked(f)[0]
@@ -187,4 +321,4 @@ def _counts_agree(a: GpuCount, b: GpuCount) -> bool:
 def _order(row: CapexRow | GpuFleetRow) -> tuple:
     second = row.metric if isinstance(row, CapexRow) else row.chip
     return (row.entity is None, row.entity or "", second is None, second or "", row.year or 0, row.period or "",
-            row.doc)
+            row.doc, row.start)

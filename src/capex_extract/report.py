@@ -120,7 +120,9 @@ def highlight(text: str, marks: list[Span]) -> str:
 def chart(capex: list[dict[str, Any]], width: int = 900, height: int = 320) -> str:
     """Capex by entity and year as grouped bars in US dollars: the leading figure's middle
     as the bar, the spread of all sources as a whisker. Only whole years with a named owner."""
+    # A total over several owners is not stacked beside its members' own figures.
     points = [r for r in capex if r["metric"] == "capex" and not _blank(r.get("entity"))
+              and str(r.get("aggregate")).lower() != "true"
               and str(r.get("period") or "").isdigit() and not _blank(r.get("usd_low"))]
     if not points:
         return '<p class="empty">No capex figure with an owner, a year and a dollar value.</p>'

@@ -167,7 +167,11 @@ class CapexRow:
     usd_high: float | None
     usd_min: float | None
     usd_max: float | None
-    conflict: bool
+    aggregate: bool  # a total over several named owners: left out of sums beside their own figures
+    conflict: bool  # figures of the same time disagree
+    revision: bool  # a later article gives another figure: the latest leads
+    as_of: dt.date | None  # the date of the newest article giving the leading figure
+    history: str | None  # the other figures, oldest first, with their dates and documents
     n_figures: int
     n_documents: int
     n_mentions: int

@@ -159,7 +159,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("usd_high", pa.float64()),
         _optional("usd_min", pa.float64()),
         _optional("usd_max", pa.float64()),
-        *_SUPPORT,
+        _required("aggregate", pa.bool_()),
+        _required("conflict", pa.bool_()),
+        _required("revision", pa.bool_()),
+        _optional("as_of", pa.date32()),
+        _optional("history", pa.string()),
+        *_SUPPORT[1:],
     ]),
     "gpu_fleet": pa.schema([
         _optional("entity", pa.string()),

@@ -425,3 +425,13 @@ def test_a_list_introduced_with_a_metric_takes_it_until_the_prose_resumes():
     text = ("グーグルの部門別の営業収益は次の通り。\n\nクラウド:120億ドル(前年同期比20%増)\n\n"
             "データセンター関連:80億ドル\n\n同社は別の研究所の整備に、来年50億ドルを充てる。\nこれで2040億ドルに達した。")
     assert [m for _, _, m, _ in rows(text)] == ["revenue", "revenue", "capex", "other"]
+
+
+def test_a_keyword_after_a_comma_heads_the_next_clause():
+    text = "同社は純利益を従来の800億円から900億円へ引き上げ、売上高も1兆円とした。"
+    assert [m for _, _, m, _ in rows(text)] == ["other", "other", "revenue"]
+
+
+def test_a_figure_whose_only_keyword_is_in_a_later_clause_continues_the_sentence_before():
+    text = "メタの時価総額は1兆5000億ドルに達した。それでも1日で2000億ドルが失われ、売上高の伸びが鈍った。"
+    assert [m for _, _, m, _ in rows(text)] == ["market_cap", "market_cap"]

@@ -474,7 +474,8 @@ class Attributor:
         320億円」), else the sentence's topic keyword before it, unless that keyword has an
         amount of its own, else the nearest keyword. An investment word whose recipient is a
         company (`stakes`) buys a stake in it, which is no plant: other. With the metric, how
-        closely its keyword describes the amount: 0 joined, 1 the topic, 2 only nearest."""
+        closely its keyword describes the amount: 0 joined, 1 the topic, 2 only nearest, 3 in
+        a later clause."""
         best: tuple[int, int, int, str, int] | None = None
         for start, end, metric in keywords:
             # Only keywords near the amount can describe it; the bound keeps long lines linear.
@@ -482,7 +483,10 @@ class Attributor:
                 continue
             if start >= q.end:
                 gap = without_parens(text[q.end:start]).strip()
-                tier, dist, side = (0 if _JOINED_BY_NO.match(gap) else 2), len(gap), 0
+                # A keyword after a comma heads the next clause or item (「…3400億円へ引き上げ、
+                # 売上高も…」): it describes the amount only when nothing else does.
+                tier = 0 if _JOINED_BY_NO.match(gap) else 3 if re.search(r"[、,]", gap) else 2
+                dist, side = len(gap), 0
             else:
                 gap = _CHANGE_PHRASE.sub("", without_parens(text[end:q.start])).strip()
                 joined = gap in _SUBJECT_GAP or not gap
@@ -495,7 +499,7 @@ class Attributor:
             if best is None or cand[:3] < best[:3]:
                 best = cand
         if best is None:
-            return None, 3
+            return None, 4
         if best[3] == "capex" and any(s <= best[4] < e for s, e in stakes):
             return "other", best[0]
         return best[3], best[0]

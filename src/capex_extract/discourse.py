@@ -172,7 +172,8 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
             # a keyword of its own is joined to the figure or is its topic.
             if ctx.list_metric and tier > 1 and not _prose(t, sent):
                 metric = ctx.list_metric
-            f.metric = metric or ctx.metric
+            # A figure whose only keyword heads a later clause continues the sentence before.
+            f.metric = (ctx.metric if tier > 2 else None) or metric or ctx.metric
             # A whole geography's spending, no company named: the size of a market.
             if f.metric == "capex" and not own and attributor.market_wide(t, f.q, view):
                 f.metric = "market_size"

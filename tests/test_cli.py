@@ -412,7 +412,8 @@ def test_missing_path_exits_1_and_names_it(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout == b""
     lines = err_text(proc).splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error no_such_dir: "), lines
+    assert len(lines) == 2 and lines[0].startswith("error no_such_dir: "), lines
+    assert lines[1] == "error: no documents found in the inputs, nothing extracted"
     errors = read_csv(tmp_path / "out" / "errors.csv")
     assert [(e["path"], e["line"]) for e in errors] == [("no_such_dir", "")]
 

@@ -270,8 +270,8 @@ def test_a_committed_publish_interrupted_midway_is_finished_by_the_next_run(tmp_
     with store.locked(out, timeout=0):
         pass
     assert not commit.exists()
-    assert pq.read_table(out / "errors.parquet").to_pylist() == [{"path": "x.txt", "line": None, "reason": "empty file"}]
-    assert rows(out, "errors") == [{"path": "x.txt", "line": "", "reason": "empty file"}]
+    assert pq.read_table(out / "errors.parquet").to_pylist() == [{"path": "x.txt", "line": None, "reason": "empty file", "level": "error"}]
+    assert rows(out, "errors") == [{"path": "x.txt", "line": "", "reason": "empty file", "level": "error"}]
 
 
 def _strace() -> str | None:

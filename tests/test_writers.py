@@ -222,7 +222,7 @@ def test_write_csv_to_a_stream_matches_the_file(tmp_path: Path) -> None:
 def test_write_csv_empty_table_is_header_only() -> None:
     stream = io.StringIO(newline="")
     write_csv(stream, to_arrow("errors", []))
-    assert stream.getvalue() == "path,line,reason\r\n"
+    assert stream.getvalue() == "path,line,reason,level\r\n"
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))

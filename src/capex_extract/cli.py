@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import math
 import os
 import re
 import shutil
@@ -151,6 +152,10 @@ def extract_command(
         raise typer.Exit(EXIT_USAGE)
     if scheduler is not None and engine is not EngineKind.dask:
         raise typer.BadParameter("needs --engine dask", param_hint="--scheduler")
+    if not math.isfinite(max_size):
+        raise typer.BadParameter(f"{max_size} is not a size in MB", param_hint="--max-size")
+    if quiet and verbose:
+        raise typer.BadParameter("cannot be used with --verbose", param_hint="--quiet")
     if scheduler is not None and jobs:
         raise typer.BadParameter("the cluster at --scheduler has its own workers", param_hint="--jobs")
     option = _parse_date(reference_date)
@@ -245,12 +250,18 @@ def _nothing_changed(state: State, seen: list[str], errors: list[InputError], it
     for doc in kept:
         messages.document(doc, "kept")
     out_of_reach = sum(not items.removable(state.documents[doc].path) for doc in kept)
-    _summary(messages, Counts(unchanged=len(seen), failed=len(errors), kept=out_of_reach),
-             {**state.rows, "documents": len(state.documents)}, out)
-    return EXIT_INPUT_FAILED if errors else EXIT_OK
+    failed = sum(e.level == "error" for e in errors)
+    counts = Counts(unchanged=len(seen), failed=failed, kept=out_of_reach, warnings=len(errors) - failed)
+    _summary(messages, counts, {**state.rows, "documents": len(state.documents)}, out)
+    return EXIT_INPUT_FAILED if failed else EXIT_OK
 
 
 def _summary(messages: Messages, counts: Counts, rows: dict[str, int], out: Path | None) -> None:
+    if not counts.found:
+        # Said whatever stderr is: a cron job over a folder that came up empty must not
+        # pass for a quiet night.
+        held = f"; the {rows['documents']} documents of {out} keep their rows" if out and rows["documents"] else ""
+        messages.run_error(f"no documents found in the inputs, nothing extracted{held}")
     messages.summary(
         f"{rows['documents']} documents ({counts}), {rows['amounts']} amounts, "
         f"{rows['gpu_counts']} GPU counts, {rows['dates']} dates, {rows['capacities']} capacities" + (f" → {out}" if out else ""))

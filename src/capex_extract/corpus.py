@@ -49,7 +49,7 @@ def extract_document(src: SourceDoc, option: dt.date | None, extracted_at: dt.da
         src.doc, src.doc_id, src.path, src.line, src.title, src.url, src.published, rows.reference_date,
         rows.reference_year, rows.reference_source, src.encoding, src.size, src.sha256, len(src.text),
         rows.body_end, len(rows.amounts), len(rows.gpu_counts), len(rows.dates), len(rows.capacities), extractor, option,
-        extracted_at)
+        extracted_at, "\n".join(rows.notes) or None)
 
 
 Entry = tuple[SourceDoc | Unread, Before | None]
@@ -217,6 +217,12 @@ class Run:
                     [result] = extract_batch([(item, None)], *self._shared)
                 if isinstance(result, InputError):  # the file could not be read after the walk
                     item = result
+                if isinstance(item, InputError) and item.level == "warning":
+                    # The document itself is read, and comes next in the walk.
+                    self.counts.warnings += 1
+                    errors.append(item)
+                    yield item, "warning"
+                    continue
                 if isinstance(item, InputError):
                     carry(self._fallbacks(item), cursors)
                     self.counts.failed += 1
@@ -235,6 +241,8 @@ class Run:
                 if len(fresh["dates"]) + len(fresh["amounts"]) >= _FRESH_BATCH:
                     flush()
                 yield item, state
+                for note in rows.notes:
+                    yield InputError(document.path, document.line, note, "note"), "note"
         # What was not met in the walk: fallbacks that had to wait, and every document not
         # found that is not known to be gone (--keep-removed: every one), in their previous
         # order, from the start of the files.
@@ -253,7 +261,7 @@ class Run:
             writer.close()
             self.rows[name] = writer.rows
         self._consolidate(folder)
-        self._write_rows(folder, "errors", errors)
+        self._write_rows(folder, "errors", errors + _notes(folder))
 
     def _carry(self, p: int, writers: dict[str, TableWriter], cursors: dict[str, RowCursor]) -> None:
         for name in FACT_TABLES:
@@ -274,6 +282,14 @@ class Run:
         table = to_arrow(name, rows)
         write_table_files(folder, name, table)
         self.rows[name] = table.num_rows
+
+
+def _notes(folder: Path) -> list[InputError]:
+    """The notes of every document in the written table, carried ones too, in its order."""
+    table = pq.read_table(folder / "documents.parquet", columns=["path", "line", "notes"])
+    return [InputError(path, line, note, "note")
+            for path, line, notes in zip(*(c.to_pylist() for c in table.columns)) if notes
+            for note in notes.split("\n")]
 
 
 def _rows_of(folder: Path, name: str) -> list:

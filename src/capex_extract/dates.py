@@ -1043,8 +1043,21 @@ def _range(text: str, left: DateMatch, right: _Cand) -> DateMatch | None:
 def _candidates(text: str, ref: Reference | None) -> list[_Cand]:
     cands: list[_Cand] = []
     for rule in _RULES:
-        cands.extend(rule(text, ref))
+        cands.extend(_guarded(rule, text, ref))
     return _select(cands)
+
+
+def _guarded(rule: Callable[[str, Reference | None], list[_Cand]], text: str,
+             ref: Reference | None) -> list[_Cand]:
+    """A rule's candidates; where counting from the reference or from a written year would
+    pass the calendar's ends (来年 in 9999, 昨年 in year 1), the rule's relative dates are
+    left unresolved, and if its written dates themselves pass them, it finds nothing."""
+    for reference in (ref, None):
+        try:
+            return rule(text, reference)
+        except (ValueError, OverflowError):
+            continue
+    return []
 
 
 def find_dates(text: str, ref: Reference | None) -> list[DateMatch]:
@@ -1095,7 +1108,10 @@ def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]
         with_year = [b for b in earlier if b.explicit_year is not None]
         word = next((w for w in _ANAPHORIC if text.startswith(w, m.start)), None)
         if word and m.label and with_year and ref and ref.year is not None:
-            m = _shift_years(m, with_year[-1].explicit_year - ref.year)
+            try:
+                m = _shift_years(m, with_year[-1].explicit_year - ref.year)
+            except (ValueError, OverflowError):  # past the calendar's ends: left as it was
+                pass
         elif m.rule == "date.same_as":
             m = _same_as(m, _SAME_AS[text[m.start:m.end]], earlier) or m
         elif m.rule in ("date.fiscal_quarter", "date.fiscal_cumulative") and m.relative and with_year:

@@ -41,8 +41,18 @@ class Messages:
         self._log("error", f"{where}: {reason}")
 
     def input_error(self, error: InputError) -> None:
-        """`error PATH[:LINE]: reason`, the one line an input that failed gets."""
-        self.error(f"{error.path}:{error.line}" if error.line else error.path, error.reason)
+        """`error PATH[:LINE]: reason`, the one line an input that failed gets (`warning …`
+        for a document read with a bad optional field, or with a note on its text)."""
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        if error.level != "error":
+            self.warning(f"{where}: {error.reason}")
+        else:
+            self.error(where, error.reason)
+
+    def run_error(self, text: str) -> None:
+        """`error: text`, about the run as a whole."""
+        self.console.print(f"[red]error[/red]: {escape(text)}")
+        self._log("error", text)
 
     def warning(self, text: str) -> None:
         if not self.quiet:

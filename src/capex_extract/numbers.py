@@ -31,6 +31,10 @@ _VAGUE = "数"
 # More tokens than any real expression has (a 京-size number in kanji has about 40); longer
 # runs are read piecewise so that odd text costs no deep recursion or unbounded search.
 _MAX_TOKENS = 48
+# The largest figure read: the most the scale words write (9999京9999兆…). Longer runs (a
+# digit pressed 400 times) are no figure of the world and would overflow a float; such a
+# run reads as no number at all, not as a smaller piece of it.
+MAX_VALUE = Decimal(10**20 - 1)
 
 _K = "".join(_KANJI_DIGITS)
 _S = "".join(_SCALES)
@@ -171,17 +175,25 @@ def _evaluate(toks: list[_Tok]) -> Interval | None:
     return _value(toks)
 
 
+def _in_range(value: Interval) -> bool:
+    return max(abs(value[0]), abs(value[1])) <= MAX_VALUE
+
+
 def _out(d: Decimal) -> int | float:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
 # --- find_numbers -------------------------------------------------------------------------
 
-def _emit(toks: list[_Tok], out: list[NumberMatch]) -> None:
+def _emit(toks: list[_Tok], out: list[NumberMatch], skipped: list[tuple[int, int]]) -> None:
     """Append the matches in a run of tokens: the whole run if it reads as one number,
-    else its pieces split at joining spaces, else greedy longest readable prefixes."""
+    else its pieces split at joining spaces, else greedy longest readable prefixes. A
+    number past MAX_VALUE goes to `skipped` instead."""
     value = _evaluate(toks)
     if value is not None:
+        if not _in_range(value):
+            skipped.append((toks[0].start, toks[-1].end))
+            return
         out.append(NumberMatch(toks[0].start, toks[-1].end, _out(value[0]), _out(value[1]),
                                value[0] != value[1]))
         return
@@ -190,7 +202,7 @@ def _emit(toks: list[_Tok], out: list[NumberMatch]) -> None:
         prev = 0
         for i in [*cut, len(toks)]:
             if toks[prev:i]:
-                _emit(toks[prev:i], out)
+                _emit(toks[prev:i], out, skipped)
             prev = i + 1
         return
     i = 0
@@ -200,8 +212,11 @@ def _emit(toks: list[_Tok], out: list[NumberMatch]) -> None:
                 continue
             value = _evaluate(toks[i:j])
             if value is not None:
-                out.append(NumberMatch(toks[i].start, toks[j - 1].end, _out(value[0]),
-                                       _out(value[1]), value[0] != value[1]))
+                if _in_range(value):
+                    out.append(NumberMatch(toks[i].start, toks[j - 1].end, _out(value[0]),
+                                           _out(value[1]), value[0] != value[1]))
+                else:
+                    skipped.append((toks[i].start, toks[j - 1].end))
                 i = j
                 break
         else:
@@ -216,16 +231,19 @@ def _run_glued(glued: str) -> re.Pattern[str]:
                    rf"|{_NUM_IN_TEXT})")
 
 
-def find_numbers(text: str, glued: re.Pattern[str] | None = None) -> list[NumberMatch]:
+def find_numbers(text: str, glued: re.Pattern[str] | None = None,
+                 skipped: list[tuple[int, int]] | None = None) -> list[NumberMatch]:
     """All number expressions in normalised `text`, left to right, non-overlapping.
     `glued`: unit words written in Latin letters that may follow digits with no space
-    (kW, EFLOPS); digits glued to other letters stay model names (H100)."""
+    (kW, EFLOPS); digits glued to other letters stay model names (H100). The spans of
+    numbers too large to read (past MAX_VALUE) are appended to `skipped`."""
     out: list[NumberMatch] = []
+    skipped = [] if skipped is None else skipped
     run = _run_glued(glued.pattern) if glued is not None else _RUN
     for m in run.finditer(text):
         toks = _tokens(text, m.start(), m.end())
         if toks:
-            _emit(toks, out)
+            _emit(toks, out, skipped)
     return out
 
 
@@ -320,7 +338,7 @@ def parse_number(text: str) -> tuple[int | float, int | float] | None:
         negative = m.group(1) in ("-", "マイナス")
         text = text[m.end():]
     got = _parse_unsigned(text)
-    if got is None:
+    if got is None or not _in_range(got):
         return None
     lo, hi = (-got[1], -got[0]) if negative else got
     return _out(lo), _out(hi)

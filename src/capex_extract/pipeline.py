@@ -22,7 +22,7 @@ from .gpus import GpuRules, find_gpu_counts
 from .lexicon import Lexicon, load
 from .money import currency_of, find_amounts
 from .normalize import NormalizedText, normalize
-from .numbers import find_numbers
+from .numbers import MAX_VALUE, find_numbers
 from .rows import Amount, Capacity, DateMention, Extraction, GpuCount
 from .sentences import split_sentences
 from .status import StatusRules
@@ -30,6 +30,7 @@ from .userdict import EMPTY, UserDictionary
 
 _YEAR = re.compile(r"(\d{4})")
 _UNITS = {"power": "MW", "compute": "FLOP/s"}
+_MAX_COUNT = 2**63 - 1  # gpu_counts' int64 columns
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
     t = nt.text[:end]
     ref = resolve_reference(t, published, option, filename)
     sentences = split_sentences(t)
-    numbers = find_numbers(t, r.capacity.glued)
+    too_large: list[tuple[int, int]] = []
+    numbers = find_numbers(t, r.capacity.glued, too_large)
     dates = find_dates(t, ref)
     money = find_amounts(r.lex, t, numbers)
     gpus = find_gpu_counts(r.lex, r.gpu, t, numbers, [(q.start, q.end) for q in money])
@@ -108,6 +110,9 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
                 f.metric or "other", f.entity, p_label, p_start, p_end,
                 fx.to_usd(f.q.low, rate) if rate else None, fx.to_usd(f.q.high, rate) if rate else None,
                 per_unit, rate.year if rate else None, sentence, f.q.rule, f.status))
+        elif f.kind == "gpu" and f.q.high > _MAX_COUNT:
+            out.notes.append(f"characters {s}–{e}: a count past what the table holds ({_MAX_COUNT:,}); "
+                             "no row was made from it")
         elif f.kind == "gpu":
             out.gpu_counts.append(GpuCount(
                 doc, doc_id, s, e, text[s:e], int(f.q.low), int(f.q.high), f.q.qualifier, f.chip, f.entity,
@@ -119,6 +124,10 @@ def extract(text: str, doc: str = "-", doc_id: str | None = None, published: dt.
                 doc, doc_id, s, e, text[s:e], c.kind, c.low, c.high, _UNITS[c.kind], f.q.qualifier, c.precision,
                 f.entity, r.capacity.place(t, f.q, sentence_of(f.q.start)), p_label, p_start, p_end, sentence,
                 f.q.rule, f.status))
+    for start, end in too_large:
+        s, e = nt.span(start, end)
+        out.notes.append(f"characters {s}–{e}: a number of {e - s} characters is past the largest "
+                         f"figure read (under {MAX_VALUE + 1:.0e}); no row was made from it")
     for d in dates:
         s, e = nt.span(d.start, d.end)
         out.dates.append(DateMention(doc, doc_id, s, e, text[s:e], d.label, d.start_date, d.end_date, d.precision,

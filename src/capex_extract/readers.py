@@ -1,12 +1,17 @@
 """Input side: find the articles under the given paths and decode them.
 
 No extraction happens here. Every input problem (missing path, unreadable file, broken or
-looping link, bytes that are not UTF-8, CP932 or EUC-JP, an empty or oversized document,
-text with no Japanese, a malformed JSON line) comes out of ``iter_sources`` as an
-``InputError`` row in the stream instead of an exception, so one bad file never stops a run.
+looping link, a FIFO or device, bytes that are not UTF-8, CP932 or EUC-JP, an empty or
+oversized document, text with no Japanese, a malformed JSON line) comes out of
+``iter_sources`` as an ``InputError`` row in the stream instead of an exception, so one bad
+file never stops a run; a bad optional JSON field is one of level ``warning``.
+
+Names and paths in what comes out are always valid Unicode: a file name that is not UTF-8
+shows its bytes escaped (``bad\\xff.txt``), so the tables and messages can hold it.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import hashlib
@@ -15,7 +20,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -35,11 +40,17 @@ _SCORED_CHARS = 10_000
 _FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
 # Kana or kanji: a document without any is not Japanese prose, whatever it decodes to.
 _JAPANESE = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d]")
+# An `id` of this form would take the key a line without an id gets (`x.jsonl#L2`).
+_LINE_KEY = re.compile(r"L\d+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Python refuses to convert longer digit strings to int (0: no limit, before 3.11).
+_INT_DIGITS = getattr(sys, "get_int_max_str_digits", lambda: 0)()
 # The longest article of the seeds is under 0.1 MB; a document twenty times that is a dump,
 # a log or a mistake, and the rules' cost grows faster than its length.
 MAX_DOC_BYTES = 2_000_000
 _CHUNK = 1 << 20
 _SNIFF = 8192
+_QUOTED = 60  # characters of a bad value quoted in a message
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,16 @@ class SourceDoc:
 
 class DecodeError(ValueError):
     """The bytes are none of the supported encodings; the message says why."""
+
+
+def shown(path: str) -> str:
+    """A path as the tables and messages hold it: the OS's bytes that are not UTF-8 (which
+    Python keeps as lone surrogates) written as escapes, `bad\\xff.txt`."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 # ---------------------------------------------------------------------------
@@ -215,15 +236,44 @@ class Unread:
 
 def read_file(ref: Unread, max_bytes: int = MAX_DOC_BYTES) -> SourceDoc | InputError:
     """The document of a file the walk found, or the reason it is not one."""
+    path = shown(ref.path)
     try:
-        with open(ref.path, "rb") as f:
+        with _open_regular(ref.path) as f:
             size = os.fstat(f.fileno()).st_size
-            if size > max_bytes:
-                return InputError(ref.path, None, _too_big(f"the file is {_megabytes(size)},", max_bytes))
-            data = f.read()
+            data = f.read(max_bytes + 1)
+    except NotRegular as e:
+        return InputError(path, None, str(e))
     except OSError as e:
-        return InputError(ref.path, None, _os_reason(e))
-    return _document(ref.doc, ref.doc, ref.path, data, filename_date(ref.path))
+        return InputError(path, None, _os_reason(e))
+    if len(data) > max_bytes:
+        return InputError(path, None, _too_big(f"the file is {_megabytes(max(size, len(data)))},", max_bytes))
+    return _document(ref.doc, ref.doc, path, data, filename_date(ref.path))
+
+
+class NotRegular(OSError):
+    """A FIFO, device or socket where a file was expected; the message names which."""
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """The file open for reading, refused unless it is a regular file. Opened without
+    blocking, so a FIFO put in a file's place after the walk cannot hang the run."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegular(_not_regular(path, mode))
+    except OSError:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def _not_regular(path: str, mode: int) -> str:
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+    if os.path.islink(path):
+        kind = f"a link to {kind}, {shown(os.path.realpath(path))}"
+    return f"not a regular file or directory ({kind})"
 
 
 class Sources:
@@ -245,19 +295,24 @@ class Sources:
             if path == STDIN:
                 yield from inputs.stdin(stdin if stdin is not None else sys.stdin.buffer)
                 continue
-            repeated = os.path.isdir(path) and os.path.realpath(path) in inputs.dirs
+            repeated = inputs.seen(path)
             documents = errors = 0
             for item in inputs.argument(path):
                 documents += isinstance(item, (SourceDoc, Unread))
-                errors += isinstance(item, InputError)
+                if isinstance(item, InputError):
+                    errors += item.level == "error"
+                    item = dataclasses.replace(item, path=shown(item.path))
                 yield item
             if documents:
-                self.read.append(path)
+                self.read.append(shown(path))
             elif os.path.isdir(path) and not (repeated or errors):
                 # A folder emptied, or a mount that did not come up, is no reason to drop rows;
                 # nothing under a root that yields no document is removed.
-                yield InputError(path, None, f"no documents ({', '.join(SUFFIXES)}) in this folder; "
-                                             "the rows of the documents it held are kept")
+                yield InputError(shown(path), None, f"no documents ({', '.join(SUFFIXES)}) in this folder; "
+                                                    "the rows of the documents it held are kept")
+            elif not (repeated or errors):
+                yield InputError(shown(path), None, "no documents (the file holds no JSON line); "
+                                                    "the rows of the documents it held are kept")
 
     def removable(self, path: str) -> bool:
         """Whether a document recorded at `path` may be dropped when it was not found: it
@@ -309,6 +364,16 @@ class _Inputs:
     def _too_big(self, what: str) -> str:
         return _too_big(what, self.max_bytes)
 
+    def seen(self, path: str) -> bool:
+        """Whether a path names a folder or file this walk has been through already."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        if stat.S_ISDIR(st.st_mode):
+            return os.path.realpath(path) in self.dirs
+        return (st.st_dev, st.st_ino) in self.files
+
     def argument(self, path: str) -> Iterator[SourceDoc | Unread | InputError]:
         try:
             mode = os.stat(path).st_mode
@@ -317,10 +382,8 @@ class _Inputs:
             return
         if stat.S_ISDIR(mode):
             yield from self.directory(path, (), ())
-        elif stat.S_ISREG(mode):
-            yield from self.file(path, os.path.basename(path))
         else:
-            yield InputError(path, None, "not a regular file or directory")
+            yield from self.file(path, os.path.basename(path))
 
     def stdin(self, stream: BinaryIO) -> Iterator[SourceDoc | InputError]:
         if self.read_stdin:
@@ -361,17 +424,15 @@ class _Inputs:
             ours = entry.name.lower().endswith(SUFFIXES)
             try:
                 is_dir = entry.is_dir()
-                is_file = not is_dir and entry.is_file()
             except OSError as e:
                 yield InputError(entry.path, None, _stat_reason(entry.path, e))
                 continue
             if is_dir:
                 yield from self.directory(root, (*parts, entry.name), (*ancestors, real))
-            elif is_file and ours:
+            elif ours:
+                # A FIFO, a device or a broken link with an article's name is reported, as
+                # it is when named on the command line.
                 yield from self.file(entry.path, "/".join((*parts, entry.name)))
-            elif ours and entry.is_symlink() and not os.path.exists(entry.path):
-                yield InputError(entry.path, None, _stat_reason(entry.path, FileNotFoundError(
-                    errno.ENOENT, "no such file or directory")))
 
     def file(self, path: str, doc: str) -> Iterator[SourceDoc | Unread | InputError]:
         try:
@@ -380,26 +441,35 @@ class _Inputs:
         except OSError as e:
             yield InputError(path, None, _stat_reason(path, e))
             return
+        if not stat.S_ISREG(st.st_mode):
+            yield InputError(path, None, _not_regular(path, st.st_mode))
+            return
         if (st.st_dev, st.st_ino) in self.files:
             return
         self.files.add((st.st_dev, st.st_ino))
-        if doc in self.docs:
-            # Two input roots holding the same relative name (a/x.txt, b/x.txt): the second
-            # is keyed by its path as reached, so that `doc` stays unique.
-            doc = path
-        self.docs.add(doc)
+        # Two input roots holding the same relative name (a/x.txt, b/x.txt): the second is
+        # keyed by its path as reached, or its real path if even that is taken
+        # (a/b/x.txt under `a` is b/x.txt), so that `doc` stays unique.
+        doc = self.claim(shown(doc), shown(path), shown(os.path.realpath(path)))
         if path.lower().endswith(".jsonl"):
             yield from self._jsonl(path, doc)
             return
         found = Unread(doc, path, st.st_size)
         yield read_file(found, self.max_bytes) if self.read else found
 
+    def claim(self, *keys: str) -> str:
+        """The first of `keys` no document of this run has; the last is unique by itself."""
+        key = next((k for k in keys if k not in self.docs), keys[-1])
+        self.docs.add(key)
+        return key
+
     def _jsonl(self, path: str, doc: str) -> Iterator[SourceDoc | InputError]:
         """Line by line, each decoded on its own, so a file of any size streams."""
-        keys: set[str] = set()
         date = filename_date(path)
+        real = shown(os.path.realpath(path))
+        name = shown(path)
         try:
-            with open(path, "rb") as f:
+            with _open_regular(path) as f:
                 head = f.peek(_SNIFF)[:_SNIFF] if hasattr(f, "peek") else b""
                 if b"\x00" in head:
                     # Binary: one error, not one per "line" of it.
@@ -415,7 +485,8 @@ class _Inputs:
                             yield InputError(path, lineno, str(e))
                             continue
                         digest = hashlib.sha256(raw).hexdigest()
-                        yield from _jsonl_line(path, doc, lineno, text, encoding, date, keys, len(raw), digest)
+                        keys = (doc, real)
+                        yield from _jsonl_line(name, keys, lineno, text, encoding, date, self.claim, len(raw), digest)
         except OSError as e:
             yield InputError(path, None, _os_reason(e))
 
@@ -459,15 +530,34 @@ def _document(doc: str, doc_id: str, path: str, data: bytes,
 # JSON lines
 
 
+class _LongInt:
+    """An integer too long for Python's int() (over 4,300 digits), kept as its digits."""
+
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"{self.digits[:20]}… ({len(self.digits)} digits)"
+
+
+def _integer(digits: str) -> int | _LongInt:
+    return _LongInt(digits) if _INT_DIGITS and len(digits.lstrip("-")) > _INT_DIGITS else int(digits)
+
+
 def _jsonl_line(
-    path: str, doc: str, lineno: int, raw: str, encoding: str, date: dt.date | None,
-    keys: set[str], size: int, digest: str,
+    path: str, docs: tuple[str, str], lineno: int, raw: str, encoding: str, date: dt.date | None,
+    claim: Callable[..., str], size: int, digest: str,
 ) -> Iterator[SourceDoc | InputError]:
+    """One JSON line's article and the problems of its fields. `docs` are the keys of its
+    file (as found, and its real path) and `claim` takes one that no other document has."""
     try:
-        record = json.loads(raw)
+        record = json.loads(raw, parse_int=_integer)
     except json.JSONDecodeError as e:
         # json's own message may end in "at" (「Unterminated string starting at」).
         yield InputError(path, lineno, f"invalid JSON: {e.msg.removesuffix(' at')} (column {e.colno})")
+        return
+    except RecursionError:
+        yield InputError(path, lineno, "invalid JSON: arrays or objects nested too deeply to read")
         return
     if not isinstance(record, dict):
         yield InputError(path, lineno, f"expected a JSON object, got {_json_type(record)}")
@@ -477,7 +567,7 @@ def _jsonl_line(
         got = "missing" if body is None else _json_type(body)
         yield InputError(path, lineno, f"field 'text' must be a string ({got})")
         return
-    problem = _text_problem(body)
+    problem = _text_problem(body) or _surrogate(body, "text")
     if problem:
         yield InputError(path, lineno, "field 'text' is empty" if problem == "empty" else problem)
         return
@@ -488,31 +578,51 @@ def _jsonl_line(
     url = _optional_str(record, "url", problems)
     published = _optional_date(record.get("published"), problems)
     for problem in problems:
-        yield InputError(path, lineno, problem)
-    line_doc = f"{doc}#{doc_id}" if doc_id is not None else f"{doc}#L{lineno}"
-    if line_doc in keys:
-        # A repeated id keeps its doc_id, but the row key names the line, so keys stay unique.
-        line_doc = f"{doc}#L{lineno}"
-    keys.add(line_doc)
+        yield InputError(path, lineno, problem, "warning")
+    # A repeated id keeps its doc_id, but the row key names the line, as it does for an id
+    # that looks like a line's key; so keys stay unique.
+    doc, real = docs
+    by_id = [f"{doc}#{doc_id}"] if doc_id is not None and not _LINE_KEY.fullmatch(doc_id) else []
+    line_doc = claim(*by_id, f"{doc}#L{lineno}", f"{real}#L{lineno}")
     yield SourceDoc(
         line_doc, doc_id if doc_id is not None else line_doc, path, body, encoding, lineno,
         title, url, published, date, size, digest,
     )
 
+def _surrogate(value: str, key: str) -> str | None:
+    """Why a JSON string is not text: `\\ud800` alone is valid JSON but no character."""
+    m = _SURROGATE.search(value)
+    if m is None:
+        return None
+    return (f"field '{key}' holds a lone surrogate (\\u{ord(m.group()):04x} at character {m.start()}), "
+            "which is not Unicode text")
+
+
 def _optional_id(value: Any, problems: list[str]) -> str | None:
+    if isinstance(value, _LongInt):
+        return value.digits
     # bool is an int subclass but never a sensible id.
-    if (isinstance(value, str) and value) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if value is not None and value != "":
+    if isinstance(value, str) and value:
+        problem = _surrogate(value, "id")
+        if problem is None:
+            return value
+        problems.append(f"{problem}; ignored")
+    elif value is not None and value != "":
         problems.append(f"field 'id' must be a string or an integer ({_json_type(value)}); ignored")
     return None
 
 
 def _optional_str(record: dict[str, Any], key: str, problems: list[str]) -> str | None:
     value = record.get(key)
-    if value is None or isinstance(value, str):
+    if value is None:
+        return None
+    problem = _surrogate(value, key) if isinstance(value, str) else (
+        f"field '{key}' must be a string ({_json_type(value)})")
+    if problem is None:
         return value
-    problems.append(f"field '{key}' must be a string ({_json_type(value)}); ignored")
+    problems.append(f"{problem}; ignored")
     return None
 
 
@@ -524,11 +634,17 @@ def _optional_date(value: Any, problems: list[str]) -> dt.date | None:
             return parse_published(value)
         except ValueError:
             pass
-    problems.append(f"field 'published' is not an ISO date or date-time ({value!r}); ignored")
+    problems.append(f"field 'published' is not an ISO date or date-time ({_quoted(value)}); ignored")
     return None
+
+
+def _quoted(value: Any) -> str:
+    """A bad value as a message shows it: Python's repr (lone surrogates escaped), cut short."""
+    text = repr(value)
+    return text if len(text) <= _QUOTED else text[:_QUOTED] + "…"
 
 
 def _json_type(value: Any) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
-             float: "number", type(None): "null"}
+             float: "number", _LongInt: "number", type(None): "null"}
     return names.get(type(value), type(value).__name__)

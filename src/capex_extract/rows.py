@@ -120,13 +120,19 @@ class Document:
     extractor: str
     reference_option: dt.date | None
     extracted_at: dt.datetime
+    notes: str | None = None  # Extraction.notes, one per line
 
 
 @dataclass
 class InputError:
+    """An input that could not be read (`error`), one read with a problem in an optional
+    field (`warning`: the document is still extracted), or text of a document that gave no
+    row and is said so (`note`)."""
+
     path: str
     line: int | None
     reason: str
+    level: str = "error"
 
 
 @dataclass
@@ -142,6 +148,8 @@ class Extraction:
     reference_year: int | None = None
     reference_source: str = "none"
     body_end: int = 0  # where the article ends and page furniture begins
+    # Text read but not made into rows, each said once (a number past the largest figure).
+    notes: list[str] = field(default_factory=list)
 
     def to_pandas(self) -> dict[str, pd.DataFrame]:
         """The amounts, gpu_counts, dates and capacities rows as pandas DataFrames, typed

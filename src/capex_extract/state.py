@@ -73,17 +73,23 @@ class Counts:
     removed: int = 0
     failed: int = 0
     kept: int = 0  # not found, but not under a root that was read: out of reach, not gone
+    warnings: int = 0  # documents read with a bad optional field
+
+    @property
+    def found(self) -> int:
+        return self.new + self.changed + self.unchanged
 
     def __str__(self) -> str:
         return (f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                 f"{self.removed} removed, {self.failed} failed"
+                + (f", {self.warnings} warning{'s' * (self.warnings != 1)}" if self.warnings else "")
                 + (f"; {self.kept} not found but kept, their input was not read" if self.kept else ""))
 
 
 @dataclass(frozen=True)
 class State:
     documents: dict[str, Before]  # in the previous run's order
-    errors: list[tuple[str, str, str]]  # path, line, reason, as the CSV holds them
+    errors: list[tuple[str, str, str, str]]  # path, line, level, reason, as the CSV holds them
     rows: dict[str, int]  # rows of each fact table
 
 
@@ -98,7 +104,8 @@ def read_state(out: Path) -> State | None:
         with open(out / "documents.csv", encoding="utf-8-sig", newline="") as f:
             docs = [{k: unescape_cell(v) for k, v in r.items()} for r in csv.DictReader(f)]
         with open(out / "errors.csv", encoding="utf-8-sig", newline="") as f:
-            errors = [(unescape_cell(r["path"]), r["line"], unescape_cell(r["reason"])) for r in csv.DictReader(f)]
+            errors = [(unescape_cell(r["path"]), r["line"], r["level"], unescape_cell(r["reason"]))
+                      for r in csv.DictReader(f)]
         documents = {r["doc"]: Before(
             r["doc"], r["path"], int(r["line"]) if r["line"] else None, r["sha256"], r["extractor"],
             dt.date.fromisoformat(r["reference_option"]) if r["reference_option"] else None) for r in docs}
@@ -138,5 +145,7 @@ def unchanged_run(state: State, items: Sources, extractor: str,
     # Documents not found stay (at the end, as the full path writes them) unless they are gone.
     expected = seen + [doc for doc in order if doc not in listed
                        and (keep_removed or not items.removable(state.documents[doc].path))]
-    written = [(e.path, "" if e.line is None else str(e.line), e.reason) for e in errors]
-    return (seen, errors) if expected == order and written == state.errors else None
+    written = [(e.path, "" if e.line is None else str(e.line), e.level, e.reason) for e in errors]
+    # Notes on a document's text stay with its rows; only the walk's problems are compared.
+    recorded = [e for e in state.errors if e[2] != "note"]
+    return (seen, errors) if expected == order and written == recorded else None

@@ -145,6 +145,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("extractor", pa.string()),
         _optional("reference_option", pa.date32()),
         _required("extracted_at", pa.timestamp("ms", tz="UTC")),
+        _optional("notes", pa.string()),
     ]),
     "capex": pa.schema([
         _optional("entity", pa.string()),
@@ -199,6 +200,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _required("path", pa.string()),
         _optional("line", pa.int64()),
         _required("reason", pa.string()),
+        _required("level", pa.string()),
     ]),
 }
 

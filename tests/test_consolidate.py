@@ -210,6 +210,15 @@ def test_a_total_over_several_named_owners_is_an_aggregate():
         ("Hokuto", False), ("Hokuto;Minami", True), ("Hokuto;Shinonome", False)]
 
 
+def test_owners_an_article_calls_a_total_are_a_total_in_its_other_sentences():
+    first = "北都電機と南風通信の設備投資総額は、2024年に2000億円だった。"
+    then = "そして、2025年の支出は2500億円を超える見通しだ。"
+    rows = capex_table([amount("a.txt", 20, 2e11, entity="Hokuto;Minami", period="2024", sentence=first),
+                        amount("a.txt", 50, 2.5e11, entity="Hokuto;Minami", sentence=then),
+                        amount("b.txt", 10, 3e11, entity="Hokuto;Minami", period="2026", sentence=then)], DOCS)
+    assert [(r.period, r.aggregate) for r in rows] == [("2024", True), ("2025", True), ("2026", False)]
+
+
 def test_a_total_word_after_the_figure_speaks_of_another_figure():
     sentence = "北都電機と南風通信が調達するGPUは1枚あたり500万円で、総額は1000億円を超える。"
     rows = capex_table([amount("a.txt", 20, 5e6, entity="Hokuto;Minami", metric="cost", text="500万円",

@@ -67,6 +67,10 @@ def capex_table(amounts: list[Amount], documents: list[Document],
     totals = totals or total_words()
     newest, dated = _recency(documents), _dates(documents)
     keys = _statements(amounts)
+    # Owners whose figure an article calls a total once (「4社の設備投資総額は…」) give a
+    # total of that metric in its sentences that say nothing of it (「そして、2025年の支出は
+    # …を超える」); in a sentence that does, the word must come before the figure.
+    totalled = {(a.doc, *keys[id(a)][:2]) for a in amounts if _total_before(totals, a)}
     out = []
     for (entity, metric, period), grouped in _groups(
             amounts, lambda a: keys[id(a)], lambda a: (a.currency, a.amount_low, a.amount_high)):
@@ -81,7 +85,8 @@ def capex_table(amounts: list[Amount], documents: list[Document],
                 entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
                 q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
                 max((a.usd_high for a in usd), default=None),
-                ";" in (entity or "") and any(_total_before(totals, m) for f in figures for m in f),
+                ";" in (entity or "") and any(_total_before(totals, m) or (m.doc, entity, metric) in totalled
+                                              and not totals.search(m.sentence) for f in figures for m in f),
                 conflict, revision, _latest_known(best, dated), _history(figures, best, dated),
                 *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
     return sorted(out, key=_order)

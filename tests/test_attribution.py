@@ -435,3 +435,16 @@ def test_a_keyword_after_a_comma_heads_the_next_clause():
 def test_a_figure_whose_only_keyword_is_in_a_later_clause_continues_the_sentence_before():
     text = "メタの時価総額は1兆5000億ドルに達した。それでも1日で2000億ドルが失われ、売上高の伸びが鈍った。"
     assert [m for _, _, m, _ in rows(text)] == ["market_cap", "market_cap"]
+
+
+@pytest.mark.parametrize("text", [
+    "同社は来年、設備投資に3000億円を充てる計画で、2030年までに拠点を倍増させる。",
+    "来年には新しいスパコン向けにH100を8000基調達し、2028年までに稼働させる。",
+])
+def test_a_period_nothing_resolves_still_governs_its_figure(text):
+    # No reference date: 来年 names the figure's year but cannot say which, so the target
+    # year of the later clause is not the figure's period.
+    e = extract_text(text)
+    assert [f.period for f in e.amounts + e.gpu_counts] == [None]
+    known = extract_text(text, REF)
+    assert [f.period for f in known.amounts + known.gpu_counts] == ["2026"]

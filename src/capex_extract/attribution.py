@@ -72,6 +72,11 @@ _CHANGE_PHRASE = re.compile(r"(?:前年同期|前年|前期|前四半期|同期)
                             r"|(?:前年|昨年|前期)並みの")
 
 
+# Dates that name a period a figure can belong to (not a day of an announcement).
+PERIOD_PRECISIONS = frozenset(("year", "half", "quarter", "range", "fiscal_year", "fiscal_half", "fiscal_quarter",
+                               "fiscal_range"))
+
+
 @dataclass(frozen=True)
 class OrgMention:
     start: int
@@ -513,8 +518,11 @@ class Attributor:
 
     def periods(self, text: str, quantities: list[Quantity], dates: list[DateMatch],
                 sent: tuple[int, int]) -> list[DateMatch | None]:
-        """The governing date of each quantity of one sentence."""
-        in_sent = [d for d in dates if sent[0] <= d.start and d.end <= sent[1] and d.label]
+        """The governing date of each quantity of one sentence. A period the text names
+        but nothing resolves (来年 with no date to count from) still governs: it returns as
+        is, without a label, so the quantity takes no period from elsewhere."""
+        in_sent = [d for d in dates if sent[0] <= d.start and d.end <= sent[1]
+                   and (d.label or d.precision in PERIOD_PRECISIONS)]
         usable = [d for d in in_sent if not self.comparison.match(text, d.end)]
         direct = {id(q): next((d for d in reversed(usable) if self._governs_directly(text, d, q)), None)
                   for q in quantities}

@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .attribution import Attributor, SentenceView
+from .attribution import PERIOD_PRECISIONS as _PERIODS, Attributor, SentenceView
 from .dates import DateMatch, announces_results, full_year_within, names_results, reported_results
 from .gpus import GpuRules
 from .lexicon import Lexicon
@@ -24,9 +24,6 @@ from .tokens import Token, tokenize
 # and the first paragraph or two. Later a period's results are a passing mention.
 _LEAD = 400
 _HEADING = re.compile(r"^\s*[【■◆●▼□◇]")
-# Dates that name a period a figure can belong to (not a day of an announcement).
-_PERIODS = frozenset(("year", "half", "quarter", "range", "fiscal_year", "fiscal_half", "fiscal_quarter",
-                      "fiscal_range"))
 
 
 @dataclass

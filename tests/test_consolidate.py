@@ -199,6 +199,20 @@ def test_a_vague_figure_repeats_no_statement():
     assert sorted(r.entity or "" for r in rows) == ["", "Hokuto"]
 
 
+def test_a_part_of_the_figure_before_neither_conflicts_with_it_nor_leads():
+    sentence = "北都電機は2025年に設備投資として約1600億円を計上する計画で、そのうち約900億円をGPUの調達に充てる。"
+    rows = capex_table([amount("a.txt", 20, 1.6e11, text="約1600億円", sentence=sentence),
+                        amount("a.txt", 42, 9e10, text="約900億円", sentence=sentence),
+                        amount("d.txt", 10, 9e10, text="約900億円", sentence="このうち、約900億円をGPUに充てる。")], DOCS)
+    (row,) = rows
+    assert (row.amount_low, row.conflict, row.revision, row.history, row.n_figures) == (1.6e11, False, False, None, 2)
+    # 「うち」 inside a word is no part: 「うち」 must open a clause.
+    other = "北都電機は2025年に約1600億円、南風通信のうちわけでは約900億円を投じる。"
+    (row,) = capex_table([amount("a.txt", 20, 1.6e11, sentence=other),
+                          amount("a.txt", 40, 9e10, text="約900億円", sentence=other)], DOCS)
+    assert row.conflict
+
+
 def test_a_total_over_several_named_owners_is_an_aggregate():
     total = "北都電機と南風通信の2社が今年投じる金額は合計1500億円に上る。"
     joint = "北都電機と南風通信は合弁会社に今年1500億円を投じる。"

@@ -24,6 +24,8 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 from .lexicon import DATA_DIR, alternation, read_rows
@@ -60,24 +62,24 @@ def entity_key(entity: str | None) -> str | None:
     return ";".join(names) or None
 
 
-def capex_table(amounts: list[Amount], documents: list[Document],
-                totals: re.Pattern[str] | None = None) -> list[CapexRow]:
-    """One row per (entity, metric, period) from the amounts of all documents; `totals`
-    finds the words that make a figure of several owners their total (data/totals.csv)."""
-    totals = totals or total_words()
+def capex_table(amounts: list[Amount], documents: list[Document], data_dir: Path = DATA_DIR) -> list[CapexRow]:
+    """One row per (entity, metric, period) from the amounts of all documents."""
+    totals, parts = _words(data_dir)
     newest, dated = _recency(documents), _dates(documents)
     keys = _statements(amounts)
     # Owners whose figure an article calls a total once (「4社の設備投資総額は…」) give a
     # total of that metric in its sentences that say nothing of it (「そして、2025年の支出は
     # …を超える」); in a sentence that does, the word must come before the figure.
-    totalled = {(a.doc, *keys[id(a)][:2]) for a in amounts if _total_before(totals, a)}
+    totalled = {(a.doc, *keys[id(a)][:2]) for a in amounts if _before(totals, a)}
     out = []
     for (entity, metric, period), grouped in _groups(
             amounts, lambda a: keys[id(a)], lambda a: (a.currency, a.amount_low, a.amount_high)):
         for figures in (_apart(grouped) if period is None else [grouped]):
-            conflict, revision = _disagreements(figures, dated)
+            # 「そのうち約900億元を…」: a part of the whole, which it neither revises nor contradicts.
+            wholes = [f for f in figures if not all(_before(parts, m) for m in f)] or figures
+            conflict, revision = _disagreements(wholes, dated)
             # The quote is the body's sentence rather than the headline that repeats it.
-            best = _best(_newest_figures(figures, dated) if revision else figures, newest,
+            best = _best(_newest_figures(wholes, dated) if revision else wholes, newest,
                          lambda a: a.qualifier == "vague", _in_headline)
             q = best[0]
             usd = [a for f in figures for a in f[:1] if a.usd_low is not None]
@@ -85,15 +87,20 @@ def capex_table(amounts: list[Amount], documents: list[Document],
                 entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
                 q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
                 max((a.usd_high for a in usd), default=None),
-                ";" in (entity or "") and any(_total_before(totals, m) or (m.doc, entity, metric) in totalled
+                ";" in (entity or "") and any(_before(totals, m) or (m.doc, entity, metric) in totalled
                                               and not totals.search(m.sentence) for f in figures for m in f),
-                conflict, revision, _latest_known(best, dated), _history(figures, best, dated),
+                conflict, revision, _latest_known(best, dated), _history(wholes, best, dated),
                 *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
     return sorted(out, key=_order)
 
 
-def total_words(data_dir=DATA_DIR) -> re.Pattern[str]:
-    return re.compile(alternation(r["word"] for r in read_rows(data_dir / "totals.csv")))
+@lru_cache(maxsize=None)
+def _words(data_dir: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The total words (data/totals.csv), and the words opening a clause about a part of
+    the figure before (cues.csv, part_of: 「このうち」「そのうち」), at a clause's start."""
+    totals = alternation(r["word"] for r in read_rows(data_dir / "totals.csv"))
+    parts = alternation(r["word"] for r in read_rows(data_dir / "cues.csv") if r["kind"] == "part_of")
+    return re.compile(totals), re.compile(rf"(?:^|[、,])\s*(?:{parts})")
 
 
 def _statements(amounts: list[Amount]) -> dict[int, tuple]:
@@ -118,11 +125,11 @@ def _statements(amounts: list[Amount]) -> dict[int, tuple]:
     return keys
 
 
-def _total_before(totals: re.Pattern[str], m: Amount) -> bool:
-    """A total word before the figure in its sentence (「総額は、3000億ドル」「合計1.6兆円」);
-    one after it speaks of another figure (「1枚あたり1億ウォンで、総額は…」)."""
+def _before(words: re.Pattern[str], m: Amount) -> bool:
+    """One of `words` before the figure in its sentence (「総額は、3000億ドル」「合計1.6兆円」);
+    a word after it speaks of another figure (「1枚あたり1億ウォンで、総額は…」)."""
     at = m.sentence.find(m.text)
-    return totals.search(m.sentence, 0, at if at >= 0 else len(m.sentence)) is not None
+    return words.search(m.sentence, 0, at if at >= 0 else len(m.sentence)) is not None
 
 
 def _in_headline(m: Amount) -> bool:

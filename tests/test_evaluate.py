@@ -116,6 +116,25 @@ def test_a_bad_gold_line_is_named(corpus, tmp_path):
     assert f"{gold}:2:" in done.stderr and "'start'" in done.stderr
 
 
+def test_a_run_of_other_articles_is_said_so_not_scored_zero(corpus, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "other.txt").write_text("ソニーは2025年に100億円を投じる。", encoding="utf-8")
+    assert run("extract", tmp_path / "in", "-o", tmp_path / "out").returncode == 0
+    done = run("eval", corpus / "gold.jsonl", tmp_path / "out")
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (f"error: none of the 3 documents of {corpus / 'gold.jsonl'} is in {tmp_path / 'out'}: "
+                           "was it extracted from these articles?\n")
+
+
+def test_a_run_holding_some_of_the_gold_documents_warns_and_scores(corpus, tmp_path):
+    assert run("extract", corpus / "in" / "k1.txt", "-o", tmp_path / "out", "--reference-date", "2025-03-01"
+               ).returncode == 0
+    done = run("eval", corpus / "gold.jsonl", tmp_path / "out", "--json")
+    assert done.returncode == 0
+    assert done.stderr.startswith("warning: 2 of the 3 documents of ")
+    assert json.loads(done.stdout)["money"]["gold"] == sum(g["type"] == "money" for g in GOLD)
+
+
 def test_out_must_be_a_folder_of_tables(corpus, tmp_path):
     done = run("eval", corpus / "gold.jsonl", tmp_path / "nothing")
     assert done.returncode == 2 and "not a folder of tables" in done.stderr

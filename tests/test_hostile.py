@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +238,105 @@ def test_options_that_cannot_hold_are_usage_errors(tmp_path, args, says):
     assert proc.returncode == 2
     assert says in proc.stderr.decode("utf-8")
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------------------
+# An OUT that cannot be written
+
+
+def _strace() -> str | None:
+    path = shutil.which("strace")
+    if path is None or subprocess.run([path, "-qq", "-e", "trace=none", "true"], capture_output=True).returncode:
+        if os.environ.get("CI") == "true":
+            pytest.fail("strace is needed under CI=true (make test installs it)")
+        return None
+    return path
+
+
+def _without_root_powers() -> tuple[str, ...]:
+    """A prefix under which even root meets file permissions."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+
+
+def _read_only_folder(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
+    parent = tmp_path / "ro"
+    parent.mkdir()
+    parent.chmod(0o555)
+    return parent / "out", _without_root_powers()
+
+
+def _lock_without_write(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
+    out = tmp_path / "out"
+    assert capex("extract", "a.txt", "-o", out, cwd=tmp_path).returncode == 0
+    (out / ".capex.lock").chmod(0o444)
+    return out, _without_root_powers()
+
+
+def _disk_full_at_the_lock(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:
+    strace = _strace()
+    if strace is None:
+        pytest.skip("strace is not installed or may not trace here")
+    out = tmp_path / "out"
+    return out, (strace, "-f", "-qq", "-o", os.devnull, "-P", str(out / ".capex.lock"),
+                 "-e", "inject=openat:error=ENOSPC")
+
+
+@pytest.mark.parametrize("make, code", [
+    (lambda tmp_path: (Path("/proc/capex-out"), ()), 4),
+    (lambda tmp_path: (tmp_path / "a.txt" / "sub", ()), 2),
+    (_read_only_folder, 4),
+    (_lock_without_write, 4),
+    (_disk_full_at_the_lock, 4),
+], ids=["proc", "through-a-file", "read-only", "lock-not-writable", "disk-full"])
+def test_an_out_that_cannot_be_written_is_one_line_naming_it(tmp_path, make, code):
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    out, prefix = make(tmp_path)
+    before = sorted(p.name for p in out.iterdir()) if out.is_dir() else None
+    proc = subprocess.run([*prefix, str(CAPEX), "extract", "a.txt", "-o", str(out)], cwd=tmp_path,
+                          capture_output=True, env=plain_env(), timeout=120, stdin=subprocess.DEVNULL)
+    lines = proc.stderr.decode("utf-8").splitlines()
+    assert proc.returncode == code, lines
+    assert len(lines) == 1 and lines[0].startswith(f"error --out {out}: cannot be written: "), lines
+    assert (sorted(p.name for p in out.iterdir()) if out.is_dir() else None) == before
+
+
+# ---------------------------------------------------------------------------
+# Control characters never reach the terminal
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_messages_and_the_log(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a\nerror fake.txt").write_bytes(b"")
+    (src / "b\x1b[2J.txt").write_bytes(b"")
+    proc = capex("extract", "in", "-o", "out", "--log-file", "capex.log", cwd=tmp_path)
+    stderr = proc.stderr.decode("utf-8")
+    assert "\x1b" not in stderr
+    lines = stderr.splitlines()
+    assert lines[:2] == ["error in/a\\nerror fake.txt: empty file", "error in/b\\x1b[2J.txt: empty file"]
+    log = (tmp_path / "capex.log").read_text(encoding="utf-8")
+    assert "\x1b" not in log and "in/a\\nerror fake.txt" in log
+    assert all(re.match(r"\d{4}-\d\d-\d\dT", entry) for entry in log.splitlines())  # one entry, one line
+
+
+def test_control_characters_in_an_entity_name_are_escaped_in_show(tmp_path):
+    (tmp_path / "capex.toml").write_text('[organizations]\n"Evil\\u001b[2JCorp" = ["イービル社"]\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text("イービル社は2025年、データセンターに300億円を投じる。", encoding="utf-8")
+    assert capex("extract", "a.txt", "-o", "out", cwd=tmp_path).returncode == 0
+    proc = subprocess.run([str(CAPEX), "show", "out", "--table", "amounts"], cwd=tmp_path, capture_output=True,
+                          env=plain_env(COLUMNS="200"), timeout=60)
+    assert proc.returncode == 0
+    shown = proc.stdout.decode("utf-8")
+    assert "\x1b" not in shown and "Evil\\x1b[2JCorp" in shown
+
+
+def test_printable_escapes_every_control_and_keeps_the_rest():
+    from capex_extract.messages import printable
+
+    assert printable("東京\tA社\r\n\x00\x7f\x9b") == "東京\\tA社\\r\\n\\x00\\x7f\\x9b"
+    assert printable("ｿﾌﾄﾊﾞﾝｸ «AI» 100億円") == "ｿﾌﾄﾊﾞﾝｸ «AI» 100億円"

@@ -26,7 +26,7 @@ from rich.markup import escape
 
 from . import __version__, engines, store, userdict
 from .lexicon import DATA_DIR, read_rows
-from .messages import Messages
+from .messages import Messages, printable
 from .readers import MAX_DOC_BYTES, STDIN, Sources, iter_sources
 from .rows import InputError
 from .runs import read_table
@@ -231,6 +231,9 @@ def _extract(paths: list[str], out: Path | None, stdout_table: Table | None, opt
     except store.Busy as e:
         messages.error(f"--out {out}", f"{e}; gave up after {lock_timeout:g} s (--lock-timeout)")
         return EXIT_LOCKED
+    except store.NotWritable as e:
+        messages.error(f"--out {out}", f"{e}; nothing was extracted")
+        return EXIT_USAGE if e.usage else EXIT_NOT_WRITTEN
     if out is not None and stdout_table is not None:
         with store.reading(out):
             _copy_to_stdout(out / f"{stdout_table.value}.csv")
@@ -310,6 +313,15 @@ def eval_command(
     except (OSError, evaluate.GoldError) as e:
         typer.echo(f"error: {gold}: {e.strerror}" if isinstance(e, OSError) else f"error: {e}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    held, wanted = report.documents
+    if wanted and not held:
+        # Scores of zero would read as a run that found nothing; it is the wrong run.
+        typer.echo(f"error: none of the {wanted} documents of {gold} is in {out}: "
+                   "was it extracted from these articles?", err=True)
+        raise typer.Exit(EXIT_INPUT_FAILED)
+    if held < wanted:
+        typer.echo(f"warning: {wanted - held} of the {wanted} documents of {gold} are not in {out}; "
+                   "their facts count as missed", err=True)
     summary = report.as_dict()
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
@@ -487,7 +499,7 @@ def show_command(
     view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows",
                      caption=_capex_total(shown) if table is ShowTable.capex else None)
     for r in shown:
-        view.add_row(*(escape(str(show(r))) if name != "support" else show(r) for name, show in columns.items()))
+        view.add_row(*(escape(printable(str(show(r)))) if name != "support" else show(r) for name, show in columns.items()))
     _stdout_console().print(view)
 
 

@@ -90,6 +90,7 @@ class Report:
     capex_rows_fully_right: tuple[int, int]  # amounts rows: (right, gold capex facts)
     capex_commitments: tuple[int, int, int] | None  # capex table: (one row, found, commitments)
     errors: list[Error]
+    documents: tuple[int, int] = (0, 0)  # (gold documents the run holds, gold documents)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -272,7 +273,8 @@ def score(gold_path: Path, out_dir: Path) -> Report:
                 for g in capex)
     table = read_table(out_dir, "capex")
     commitments = None if table is None else check_capex_table(capex, table)
-    return Report(kinds, (right, len(capex)), commitments, errors)
+    held = {d if d in docs else Path(d).name for d in (str(r.get("doc", "")) for r in read_table(out_dir, "documents") or [])}
+    return Report(kinds, (right, len(capex)), commitments, errors, (len(docs & held), len(docs)))
 
 
 def _spans(rows: list[dict[str, Any]], docs: set[str]) -> list[dict[str, Any]]:

@@ -19,6 +19,21 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from .rows import InputError
 
 
+# C0 and C1 controls and DEL, written as escapes: a newline in a file name must not split a
+# message line, nor an ESC sequence in an entity name reach the terminal.
+_CONTROLS = {c: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(chr(c), f"\\x{c:02x}")
+             for c in (*range(0x20), *range(0x7f, 0xa0))}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters escaped (`\\n`, `\\x1b`), for a terminal or a log."""
+    return text.translate(_CONTROLS)
+
+
+def _shown(text: str) -> str:
+    return escape(printable(text))
+
+
 class Messages:
     def __init__(self, quiet: bool = False, verbose: bool = False, summary: bool | None = None,
                  log: TextIO | None = None) -> None:
@@ -33,11 +48,11 @@ class Messages:
     def _log(self, level: str, text: str) -> None:
         if self.log is not None:
             stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self.log.write(f"{stamp} {level} {text}\n")
+            self.log.write(f"{stamp} {level} {printable(text)}\n")
             self.log.flush()
 
     def error(self, where: str, reason: str) -> None:
-        self.console.print(f"[red]error[/red] {escape(where)}: {escape(reason)}")
+        self.console.print(f"[red]error[/red] {_shown(where)}: {_shown(reason)}")
         self._log("error", f"{where}: {reason}")
 
     def input_error(self, error: InputError) -> None:
@@ -51,27 +66,27 @@ class Messages:
 
     def run_error(self, text: str) -> None:
         """`error: text`, about the run as a whole."""
-        self.console.print(f"[red]error[/red]: {escape(text)}")
+        self.console.print(f"[red]error[/red]: {_shown(text)}")
         self._log("error", text)
 
     def warning(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(f"[yellow]warning[/yellow] {escape(text)}")
+            self.console.print(f"[yellow]warning[/yellow] {_shown(text)}")
         self._log("warning", text)
 
     def info(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(escape(text))
+            self.console.print(_shown(text))
         self._log("info", text)
 
     def document(self, doc: str, status: str) -> None:
         if self.verbose:
-            self.console.print(f"{status:<9} {escape(doc)}")
+            self.console.print(f"{status:<9} {_shown(doc)}")
             self._log("info", f"{status} {doc}")
 
     def summary(self, text: str) -> None:
         if self.show_summary:
-            self.console.print(escape(text))
+            self.console.print(_shown(text))
         self._log("info", text)
 
     @contextmanager
@@ -83,4 +98,4 @@ class Messages:
         columns = (SpinnerColumn(), TextColumn("{task.completed} documents"), TextColumn("[dim]{task.description}"))
         with Progress(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task("", total=None)
-            yield lambda doc: bar.update(task, advance=1, description=escape(doc))
+            yield lambda doc: bar.update(task, advance=1, description=_shown(doc))

@@ -18,13 +18,14 @@ Inside OUT, beside the tables:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,12 +51,31 @@ class Pending(Exception):
     """A killed run left a publish half done and this reader cannot finish it."""
 
 
+class NotWritable(Exception):
+    """OUT, or its lock file, cannot be created or written; the message says why."""
+
+    def __init__(self, error: OSError) -> None:
+        reason = (error.strerror or str(error)).lower()
+        where = f" ({error.filename})" if error.filename else ""
+        super().__init__(f"cannot be written: {reason}{where}")
+        # A path through a file (file.txt/sub) is a mistake in the command, not the disk's.
+        self.usage = error.errno == errno.ENOTDIR
+
+
 @contextmanager
 def locked(out: Path, timeout: float, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold OUT's lock (waiting up to `timeout` seconds, after telling `waiting` who holds
-    it), with any interrupted publish of an earlier run finished first."""
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    it), with any interrupted publish of an earlier run finished first. NotWritable when
+    OUT or its lock cannot be made (read-only, /proc, a path through a file, a full disk)."""
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        if made:  # no empty folder left behind by a run that did nothing
+            with suppress(OSError):
+                out.rmdir()
+        raise NotWritable(e) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -70,8 +90,11 @@ def locked(out: Path, timeout: float, waiting: Callable[[str], None] | None = No
                     waiting = None
                 time.sleep(_POLL_SECONDS)
         started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {started}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}, started {started}\n".encode(), 0)
+        except OSError as e:
+            raise NotWritable(e) from None
         recover(out)
         yield
     finally:

@@ -448,3 +448,21 @@ def test_a_period_nothing_resolves_still_governs_its_figure(text):
     assert [f.period for f in e.amounts + e.gpu_counts] == [None]
     known = extract_text(text, REF)
     assert [f.period for f in known.amounts + known.gpu_counts] == ["2026"]
+
+
+def gpu_periods(text):
+    return [g.period for g in extract_text(text, REF).gpu_counts]
+
+
+def test_counts_compared_sentence_after_sentence_share_the_period():
+    text = ("調査会社の分析では、メタは2024年にH100を35万基導入した。同じくAIに注力するアマゾンは18万基だった。"
+            "グーグルが12万基で続く。")
+    assert gpu_periods(text) == ["2024", "2024", "2024"]
+
+
+@pytest.mark.parametrize("text", [
+    "メタは2024年にH100を35万基導入した。\nアマゾンはH100を18万基保有する。",
+    "メタは2024年にH100を35万基導入した。需要はなお強い。アマゾンはH100を18万基持つ。",
+])
+def test_a_new_paragraph_or_a_sentence_without_counts_ends_the_comparison(text):
+    assert gpu_periods(text) == ["2024", None]

@@ -51,6 +51,7 @@ class Discourse:
     metric: str | None = None  # of the previous sentence's last amount, within a paragraph
     list_metric: str | None = None  # named by a table's row label or a list's introduction
     fact_period: DateMatch | None = None  # of the previous figure, for 「このうち…」
+    count_period: DateMatch | None = None  # of the previous sentence's last GPU count, within a paragraph
     intro_period: DateMatch | None = None  # named by a previous sentence that held no figure
     section_period: DateMatch | None = None  # named by the heading over the lines below it
     reported_period: DateMatch | None = None  # whose results the article reports (7~9月期決算)
@@ -106,6 +107,8 @@ class Discourse:
         self.metric = money[-1].metric if money else None
         if facts:
             self.fact_period = facts[-1].period
+        counts = [f.period for f in facts if f.kind == "gpu"]
+        self.count_period = counts[-1] if counts else None
 
 
 def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: StatusRules, t: str,
@@ -124,10 +127,10 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
         if _HEADING.match(t, sent[0]) or _only_dates(t, sent, near):
             ctx.section_period = _last_period(near, sent)
         if k and "\n" in t[sentences[k - 1][1]:sent[0]]:
-            ctx.metric = None
+            ctx.metric = ctx.count_period = None
         # Sudachi runs only where it can matter: sentences with figures or with a name.
         if not here and not attributor.may_name(t, sent):
-            ctx.metric, ctx.intro_period = None, _last_period(near, sent)
+            ctx.metric, ctx.count_period, ctx.intro_period = None, None, _last_period(near, sent)
             ctx.note_results(t, sent, near, here)
             _note_list(attributor, t, sent, here, None, ctx)
             continue
@@ -158,6 +161,10 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
     each = attributor.respectively(t, view, [f.q for f in here])
     for n, (f, period) in enumerate(zip(here, periods)):
         f.period = period or carried_period
+        # Counts compared sentence after sentence (「Xは2024年に48万基…。Yは22万基で…」)
+        # share the period of the count just before.
+        if f.kind == "gpu" and f.period is None:
+            f.period = ctx.count_period
         if f.kind == "gpu" and f.chip is None:
             f.chip = gpu.chip_near(t, f.q, sent)
         own = each.get(n) or attributor.entity(t, view, f.q, lex.chip_vendor.get(f.chip or ""))

@@ -89,6 +89,28 @@ def test_the_latest_figure_leads_a_revision_however_many_older_articles_repeat_t
     assert row.history == "2025-02-01 80000000000 JPY (a.txt,c.txt)"
 
 
+def test_a_figure_raised_within_one_article_is_a_revision_to_the_later_value():
+    sentence = "北都電機は今年度の設備投資計画を従来の3200億円から3400億円へ引き上げた。"
+    docs = DOCS + [document("e.txt", dt.date(2025, 5, 1))]
+    docs[-1].published = docs[-1].reference_date = None  # the change needs no date
+    for doc in ("a.txt", "e.txt"):
+        (row,) = capex_table([amount(doc, 25, 3.2e11, text="3200億円", sentence=sentence),
+                              amount(doc, 32, 3.4e11, text="3400億円", sentence=sentence)], docs)
+        assert (row.amount_low, row.revision, row.conflict) == (3.4e11, True, False)
+        assert row.history.endswith(f"320000000000 JPY ({doc})")
+    # A verb of growth compares with another period's figure: no revision, no conflict.
+    for sentence in ("北都電機の通期の売上高は1645億円で、前年の1349億円から増加した。",
+                     "北都電機の売上高は1349億円から1645億円に増加した。"):
+        (row,) = capex_table([amount("a.txt", sentence.index(text), low, text=text, sentence=sentence)
+                              for text, low in (("1645億円", 1.645e11), ("1349億円", 1.349e11))], DOCS)
+        assert (row.amount_low, row.revision, row.conflict, row.history) == (1.645e11, False, False, None)
+    # Without a verb of change, two figures of one sentence and period disagree.
+    other = "北都電機の設備投資は従来の3200億円から3400億円に達する。"
+    (row,) = capex_table([amount("a.txt", 14, 3.2e11, text="3200億円", sentence=other),
+                          amount("a.txt", 21, 3.4e11, text="3400億円", sentence=other)], DOCS)
+    assert row.conflict and not row.revision
+
+
 def test_an_article_of_unknown_date_cannot_revise_and_so_conflicts():
     docs = DOCS + [document("e.txt", dt.date(2025, 5, 1))]
     docs[-1].published = docs[-1].reference_date = None

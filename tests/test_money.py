@@ -158,6 +158,8 @@ def test_a_conversion_inside_a_change_is_three_figures():
     "純利益は300億円から610億円へほぼ倍増した。",
     "受注は300億円から610億円へと大幅に伸びた。",
     "売上高は300億円から610億円に一気に拡大した。",
+    "通期の設備投資計画を300億円から610億円に上方修正した。",
+    "投資額の見通しを300億円から610億円に修正した。",
 ])
 def test_a_change_verb_after_an_adverb_still_makes_two_figures(sentence):
     assert [(t, low) for t, low, *_ in amounts(sentence)] == [("300億円", 3e10), ("610億円", 6.1e10)]

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .lexicon import DATA_DIR, alternation, read_rows
 from .rows import Amount, Capacity, CapacityRow, CapexRow, Document, GpuCount, GpuFleetRow
@@ -36,6 +36,8 @@ SAME_CURRENCY_TOLERANCE = 0.005
 # Different currencies compare in dollars at annual average rates, while an article
 # converts at the day's rate: 「4,650億ドル(約70兆円)」 is one figure.
 CROSS_CURRENCY_TOLERANCE = 0.05
+# How far after 「AからBに」 a verb of change may start (「へほぼ倍増」), as in quantities.py.
+_CHANGE_REACH = 6
 
 _YEAR_LABEL = re.compile(r"(?:FY)?(\d{4})")
 _YEAR = re.compile(r"\d{4}")
@@ -64,22 +66,29 @@ def entity_key(entity: str | None) -> str | None:
 
 def capex_table(amounts: list[Amount], documents: list[Document], data_dir: Path = DATA_DIR) -> list[CapexRow]:
     """One row per (entity, metric, period) from the amounts of all documents."""
-    totals, parts = _words(data_dir)
+    words = _words(data_dir)
     newest, dated = _recency(documents), _dates(documents)
     keys = _statements(amounts)
     # Owners whose figure an article calls a total once (「4社の設備投資総額は…」) give a
     # total of that metric in its sentences that say nothing of it (「そして、2025年の支出は
     # …を超える」); in a sentence that does, the word must come before the figure.
-    totalled = {(a.doc, *keys[id(a)][:2]) for a in amounts if _before(totals, a)}
+    totalled = {(a.doc, *keys[id(a)][:2]) for a in amounts if _before(words.totals, a)}
     out = []
     for (entity, metric, period), grouped in _groups(
             amounts, lambda a: keys[id(a)], lambda a: (a.currency, a.amount_low, a.amount_high)):
         for figures in (_apart(grouped) if period is None else [grouped]):
-            # 「そのうち約900億元を…」: a part of the whole, which it neither revises nor contradicts.
-            wholes = [f for f in figures if not all(_before(parts, m) for m in f)] or figures
-            conflict, revision = _disagreements(wholes, dated)
+            # 「そのうち約900億元を…」: a part of the whole, which it neither revises nor contradicts;
+            # 「前年の1349億円から増加した」: another period's figure, compared, which neither.
+            before = {(id(m), kind) for f in figures for m in f for g in figures if g is not f
+                      for c in g if (kind := _change(words, m, c))}
+            wholes = [f for f in figures if not all(_before(words.part, m) or (id(m), "compare") in before
+                                                     for m in f)] or figures
+            # 「従来の3200億円から3400億円へ引き上げた」: the value before is an earlier one.
+            current = [f for f in wholes if not all((id(m), "revise") in before for m in f)] or wholes
+            conflict, revision = _disagreements(current, dated)
+            revision = revision or len(current) < len(wholes)
             # The quote is the body's sentence rather than the headline that repeats it.
-            best = _best(_newest_figures(wholes, dated) if revision else wholes, newest,
+            best = _best(_newest_figures(current, dated) if revision else current, newest,
                          lambda a: a.qualifier == "vague", _in_headline)
             q = best[0]
             usd = [a for f in figures for a in f[:1] if a.usd_low is not None]
@@ -87,20 +96,49 @@ def capex_table(amounts: list[Amount], documents: list[Document], data_dir: Path
                 entity, metric, period, year_of(period), _periods(figures), q.amount_low, q.amount_high, q.currency,
                 q.usd_low, q.usd_high, min((a.usd_low for a in usd), default=None),
                 max((a.usd_high for a in usd), default=None),
-                ";" in (entity or "") and any(_before(totals, m) or (m.doc, entity, metric) in totalled
-                                              and not totals.search(m.sentence) for f in figures for m in f),
+                ";" in (entity or "") and any(_before(words.totals, m) or (m.doc, entity, metric) in totalled
+                                              and not words.totals.search(m.sentence) for f in figures for m in f),
                 conflict, revision, _latest_known(best, dated), _history(wholes, best, dated),
                 *_support(figures), _status(best), q.doc, q.start, q.end, q.text, q.sentence, q.rule))
     return sorted(out, key=_order)
 
 
+class _Words(NamedTuple):
+    totals: re.Pattern[str]  # data/totals.csv
+    part: re.Pattern[str]  # a clause opening with cues.csv part_of (「このうち」「そのうち」)
+    to: re.Pattern[str]  # after B of 「AからBに増加」: に/へ, then a cues.csv change verb
+    since: re.Pattern[str]  # after A of 「Bで、前年のAから増加」: から, then a change verb
+    revise: frozenset[str]  # the change verbs that revise a figure (cues.csv revise)
+
+
 @lru_cache(maxsize=None)
-def _words(data_dir: Path) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The total words (data/totals.csv), and the words opening a clause about a part of
-    the figure before (cues.csv, part_of: 「このうち」「そのうち」), at a clause's start."""
-    totals = alternation(r["word"] for r in read_rows(data_dir / "totals.csv"))
-    parts = alternation(r["word"] for r in read_rows(data_dir / "cues.csv") if r["kind"] == "part_of")
-    return re.compile(totals), re.compile(rf"(?:^|[、,])\s*(?:{parts})")
+def _words(data_dir: Path) -> _Words:
+    cues = read_rows(data_dir / "cues.csv")
+    parts = alternation(r["word"] for r in cues if r["kind"] == "part_of")
+    change = alternation(r["word"] for r in cues if r["kind"] == "change")
+    return _Words(re.compile(alternation(r["word"] for r in read_rows(data_dir / "totals.csv"))),
+                  re.compile(rf"(?:^|[、,])\s*(?:{parts})"),
+                  re.compile(rf"\s*[にへ][^、。,]{{0,{_CHANGE_REACH}}}?(?P<verb>{change})"),
+                  re.compile(rf"\s*(?:から|より)[^、。,]{{0,{_CHANGE_REACH}}}?(?P<verb>{change})"),
+                  frozenset(r["word"] for r in cues if r["kind"] == "revise"))
+
+
+def _change(words: _Words, m: Amount, c: Amount) -> str | None:
+    """`m` is the value before a change to `c` in one sentence (A of 「AからBに引き上げ」 or of
+    「Bで、前年のAから増加」): "revise" when the verb revises a figure, else "compare" (A is
+    another period's figure); None when not."""
+    if m.doc != c.doc or m.sentence != c.sentence:
+        return None
+    a, b = m.sentence.find(m.text), m.sentence.find(c.text)
+    if a < 0 or b < 0:
+        return None
+    if b < a:
+        verb = words.since.match(m.sentence, a + len(m.text))
+    else:
+        b = m.sentence.find(c.text, a + len(m.text))
+        verb = (words.to.match(m.sentence, b + len(c.text))
+                if b >= 0 and m.sentence[a + len(m.text):b].strip() in ("から", "より") else None)
+    return None if verb is None else "revise" if verb.group("verb") in words.revise else "compare"
 
 
 def _statements(amounts: list[Amount]) -> dict[int, tuple]:
@@ -188,7 +226,7 @@ def _disagreements(figures: list[list[Amount]], dated: dict[str, dt.date | None]
 
 def _newest_figures(figures: list[list[Amount]], dated: dict[str, dt.date | None]) -> list[list[Amount]]:
     """The figures the newest article gives: what a revised commitment stands at now."""
-    newest = max(d for f in figures for m in f if (d := dated.get(m.doc)) is not None)
+    newest = max((d for f in figures for m in f if (d := dated.get(m.doc)) is not None), default=None)
     return [f for f in figures if any(dated.get(m.doc) == newest for m in f)]
 
 

@@ -466,3 +466,11 @@ def test_counts_compared_sentence_after_sentence_share_the_period():
 ])
 def test_a_new_paragraph_or_a_sentence_without_counts_ends_the_comparison(text):
     assert gpu_periods(text) == ["2024", None]
+
+
+@pytest.mark.parametrize("text, period", [
+    ("2024年の売上高は前年の約3倍の9000億円に達した。", "2024"),
+    ("2025年上半期の純利益は前年同期の2.5倍の400億円だった。", "2025-H1"),
+])
+def test_a_multiple_of_a_date_makes_it_a_point_of_comparison(text, period):
+    assert [p for *_, p in rows(text)] == [period]

@@ -221,8 +221,10 @@ class Attributor:
         # Only as a noun of its own (「大手の」「各社が」), not inside 「業界分析会社」.
         self.generic = re.compile(rf"(?:{alternation(list(lex.cues['generic']))})(?=\s*[はがのもにで])")
         surpass = alternation(list(lex.cues["surpass"]))
+        # 「2024年比」「前年を上回る」, and a multiple of it (「前年同期の約44倍の」).
         self.comparison = re.compile(
-            rf"\s*(?:{alternation(list(lex.cues['comparison']))}|を[^、。]{{0,6}}?(?:{surpass}))")
+            rf"\s*(?:{alternation(list(lex.cues['comparison']))}|を[^、。]{{0,6}}?(?:{surpass})"
+            rf"|の\s*(?:{lex.qualifier_prefix_re.pattern})?\s*[0-9.]+\s*倍)")
         self.market_scope = re.compile(alternation(list(lex.cues["market_scope"])))
         self.open_future = re.compile(alternation(list(lex.cues["open_future"])))
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")

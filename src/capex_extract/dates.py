@@ -20,6 +20,7 @@ The word lists (relative words, halves, seasons, parts of months, years and week
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -1101,22 +1102,42 @@ def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]
     """「2023年の売上高は前年の1.5倍」: 前年 counts from the year the sentence
     wrote last (2023), as a reader counts it, not from the reference. Likewise 同月 and 同期
     name the period of a date written before them in the sentence, and 3Q or
-    第3四半期累計 a quarter of the fiscal year it names."""
+    第3四半期累計 a quarter of the fiscal year it names.
+
+    One pass: the matches are sorted and do not overlap, so the latest earlier date of each
+    kind is all a match needs, and it is in the match's sentence when no 。 lies between."""
     out: list[DateMatch] = []
+    stops = [s.start() for s in re.finditer("。", text)]
+    last: DateMatch | None = None  # the latest earlier date with a label
+    with_year: DateMatch | None = None  # … with a written year
+    fitting: dict[str, DateMatch] = {}  # … fitting each unit of 同日, 同週, 同月
     for m in matches:
-        earlier = [b for b in out if b.label and "。" not in text[b.end:m.start]]
-        with_year = [b for b in earlier if b.explicit_year is not None]
+        k = bisect.bisect_left(stops, m.start)
+        stop = stops[k - 1] if k else -1  # the last 。 before the match
+
+        def same(b: DateMatch | None) -> bool:
+            return b is not None and b.end > stop
+
         word = next((w for w in _ANAPHORIC if text.startswith(w, m.start)), None)
-        if word and m.label and with_year and ref and ref.year is not None:
+        if word and m.label and same(with_year) and ref and ref.year is not None:
             try:
-                m = _shift_years(m, with_year[-1].explicit_year - ref.year)
+                m = _shift_years(m, with_year.explicit_year - ref.year)
             except (ValueError, OverflowError):  # past the calendar's ends: left as it was
                 pass
         elif m.rule == "date.same_as":
-            m = _same_as(m, _SAME_AS[text[m.start:m.end]], earlier) or m
-        elif m.rule in ("date.fiscal_quarter", "date.fiscal_cumulative") and m.relative and with_year:
-            m = _in_fiscal_year(m, with_year[-1])
+            unit, shift = _SAME_AS[text[m.start:m.end]]
+            b = fitting.get(unit) if unit in _FITS else last
+            m = (_same_as(m, unit, shift, b) if same(b) else None) or m
+        elif m.rule in ("date.fiscal_quarter", "date.fiscal_cumulative") and m.relative and same(with_year):
+            m = _in_fiscal_year(m, with_year)
         out.append(m)
+        if m.label:
+            last = m
+            if m.explicit_year is not None:
+                with_year = m
+            for unit, precisions in _FITS.items():
+                if m.precision in precisions:
+                    fitting[unit] = m
     return out
 
 
@@ -1145,14 +1166,9 @@ def _in_fiscal_year(m: DateMatch, b: DateMatch) -> DateMatch:
 _FITS = {"day": ("day",), "week": ("day", "week"), "month": ("day", "week", "month")}
 
 
-def _same_as(m: DateMatch, word: tuple[str, int], earlier: list[DateMatch]) -> DateMatch | None:
-    """同日, 同月, 同期 after a date in the same sentence: that date's day, month or period, a
-    year earlier for 前年同期."""
-    unit, shift = word
-    fits = [b for b in earlier if b.precision in _FITS.get(unit, (b.precision,))]
-    if not fits:
-        return None
-    b = fits[-1]
+def _same_as(m: DateMatch, unit: str, shift: int, b: DateMatch) -> DateMatch | None:
+    """同日, 同月, 同期 after a date b in the same sentence (the latest that fits the unit):
+    that date's day, month or period, a year earlier for 前年同期."""
     if shift:
         b = _shift_years(b, shift)
     if unit == "period":
@@ -1168,9 +1184,9 @@ def _same_as(m: DateMatch, word: tuple[str, int], earlier: list[DateMatch]) -> D
 _PRECISION_WEIGHT = {"day": 6.0, "month": 2.0, "quarter": 1.5, "half": 1.5, "fiscal_year": 0.5,
                      "fiscal_quarter": 0.5, "fiscal_half": 0.5}
 _FORECAST_AFTER = re.compile(rf"[^。\n]{{0,10}}?(?:{alternation(_FORECAST)})")
-# 「2026年後半に…を稼働させる計画だ」: a year the sentence looks ahead to, unless a clause in
-# between already closed in the past (「2024年は伸びたが、来年は減る見通し」).
-_FORECAST_LATER = re.compile(rf"[^。\n]*?(?:{alternation(_FORECAST)})")
+# 「2026年後半に…を稼働させる計画だ」: a year the sentence looks ahead to (a forecast word
+# later in it), unless a clause in between already closed in the past (「2024年は伸びたが、
+# 来年は減る見通し」).
 _PAST_CLAUSE = re.compile(r"(?:た|だった|でした)(?:[、,]|が|ものの|うえ|ため)")
 
 
@@ -1238,11 +1254,12 @@ def infer_reference(text: str) -> Reference | None:
     cands = _candidates(text, None)
     weight: dict[int, float] = defaultdict(float)
     starts = {c.match.start for c in cands}
+    ahead = _Ahead(text)
     after_results = None
     for c in cands:
         y = c.match.explicit_year
         reported = c.match.end_date is not None and reported_results(text, c.match)
-        if y is None or (not reported and _looks_ahead(text, c.match, starts)):
+        if y is None or (not reported and _looks_ahead(text, c.match, starts, ahead)):
             continue
         if c.match.precision.startswith("fiscal") and c.match.start_date:
             # 2026年3月期 runs from April 2025: most of it, and the news about it, is in 2025.
@@ -1271,13 +1288,54 @@ def infer_reference(text: str) -> Reference | None:
     return Reference(dt.date(year, month, day), year, "inferred")
 
 
-def _looks_ahead(text: str, m: DateMatch, starts: set[int]) -> bool:
+class _Ahead:
+    """Where the text's sentence ends, forecast words and closed past clauses stand, found
+    once, so that each date asks about the words after it with a bisection rather than a
+    scan to its sentence's end."""
+
+    def __init__(self, text: str) -> None:
+        self.stops = [m.start() for m in _LINE_OR_SENTENCE_END.finditer(text)]
+        self.forecast = [(m.start(), m.end(1)) for m in _FORECAST_AT.finditer(text)]
+        self.forecast_starts = [s for s, _ in self.forecast]
+        self.past = [(m.start(), m.end(1)) for m in _PAST_CLAUSE_AT.finditer(text)]
+        self.past_starts = [s for s, _ in self.past]
+
+    def later(self, at: int) -> tuple[int, int] | None:
+        """From `at` to the end of the first forecast word after it, when no sentence or
+        line ends before that word; else None."""
+        i = bisect.bisect_left(self.forecast_starts, at)
+        if i == len(self.forecast):
+            return None
+        j = bisect.bisect_left(self.stops, at)
+        if j < len(self.stops) and self.stops[j] < self.forecast[i][0]:
+            return None
+        return at, self.forecast[i][1]
+
+    def past_clause(self, start: int, end: int) -> bool:
+        """Whether _PAST_CLAUSE finds a match within text[start:end]; a match is a few
+        characters long, so only the first few from `start` need a look."""
+        for k in range(bisect.bisect_left(self.past_starts, start), len(self.past)):
+            s, e = self.past[k]
+            if s >= end:
+                return False
+            if e <= end:
+                return True
+        return False
+
+
+# Zero-width, so that overlapping occurrences are found too; group 1 is what the pattern
+# matches there.
+_FORECAST_AT = re.compile(rf"(?=({alternation(_FORECAST)}))")
+_PAST_CLAUSE_AT = re.compile(rf"(?=({_PAST_CLAUSE.pattern}))")
+_LINE_OR_SENTENCE_END = re.compile(r"[。\n]")
+
+
+def _looks_ahead(text: str, m: DateMatch, starts: set[int], ahead: _Ahead) -> bool:
     """A year that says nothing of when the article was written: a target (2030年度までに,
     28年の見通し) or an end of a span of years (2025~28年, 24年から28年まで)."""
     if m.rule == "date.year_span":
         return True
-    if m.precision not in ("day", "month") and (f := _FORECAST_LATER.match(text, m.end)) \
-            and not _PAST_CLAUSE.search(f.group(0)):
+    if m.precision not in ("day", "month") and (f := ahead.later(m.end)) and not ahead.past_clause(*f):
         return True
     j = _RANGE_JOIN.match(text, m.end)
     return bool(j and j.end() in starts)

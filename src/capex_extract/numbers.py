@@ -205,9 +205,10 @@ def _emit(toks: list[_Tok], out: list[NumberMatch], skipped: list[tuple[int, int
                 _emit(toks[prev:i], out, skipped)
             prev = i + 1
         return
+    reach = _reach(toks)
     i = 0
     while i < len(toks):
-        for j in range(min(len(toks), i + _MAX_TOKENS), i, -1):
+        for j in range(min(len(toks), i + _MAX_TOKENS, reach[i]), i, -1):
             if toks[j - 1].kind == " ":
                 continue
             value = _evaluate(toks[i:j])
@@ -221,6 +222,33 @@ def _emit(toks: list[_Tok], out: list[NumberMatch], skipped: list[tuple[int, int
                 break
         else:
             i += 1
+
+
+def _reach(toks: list[_Tok]) -> list[int]:
+    """For each token, the end past which no number starting there reads, so that a long
+    run of tokens that never make a number costs one reading each, not _MAX_TOKENS: a scale
+    of 万 or more opens none (万一), and none holds two neighbours of `_apart`."""
+    reach = [len(toks)] * len(toks)
+    words = [i for i, t in enumerate(toks) if t.kind != " "]
+    end = len(toks)
+    pairs = dict(zip(words, words[1:]))
+    for i in range(len(toks) - 1, -1, -1):
+        if i in pairs and _apart(toks[i], toks[pairs[i]]):
+            end = pairs[i]
+        reach[i] = i if toks[i].kind == "s" and toks[i].value >= _BIG else end
+    return reach
+
+
+def _apart(a: _Tok, b: _Tok) -> bool:
+    """Neighbours that no number holds: two equal scales (億億, 十十: what follows a scale is
+    less than it), or two tokens of a piece below a scale that are not all kanji digits
+    (数数, 1一: such a piece is one digit group, one 数, or kanji digits). A zero may be
+    dropped (一万〇五), which makes its neighbours neighbours: it is never apart."""
+    if a.kind == "s" and b.kind == "s":
+        return a.value == b.value
+    if a.kind == "s" or b.kind == "s" or (a.kind == "d" and a.value == 0) or (b.kind == "d" and b.value == 0):
+        return False
+    return not (a.kind == b.kind == "d")
 
 
 @lru_cache(maxsize=8)

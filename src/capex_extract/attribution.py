@@ -22,9 +22,11 @@ nearest after it; dates that are only points of comparison (「2024年比」) ne
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
+from .brackets import Brackets
 from .dates import DateMatch
 from .lexicon import Lexicon, alternation, key, spaced_alternation
 from .quantities import Quantity, skip_spaces
@@ -114,11 +116,12 @@ class SentenceView:
         return lists[-1] if lists else None
 
     def clause_of(self, q: Quantity) -> int:
-        """Where the clause holding `q` begins."""
-        return max((c for c in self.clause_starts if c <= q.start), default=q.start)
+        """Where the clause holding `q` begins (clause_starts are in order)."""
+        i = bisect.bisect_right(self.clause_starts, q.start)
+        return self.clause_starts[i - 1] if i else q.start
 
     def refers_back(self, q: Quantity) -> bool:
-        return any(a < q.start for a in self.anaphors)
+        return bool(self.anaphors) and self.anaphors[0] < q.start  # anaphors are in order
 
 
 def without_parens(s: str) -> str:
@@ -403,11 +406,13 @@ class Attributor:
                 return _group_entity(view.mentions, pick[0].group)
         return None
 
-    def respectively(self, text: str, view: SentenceView, quantities: list[Quantity]) -> dict[int, str]:
+    def respectively(self, text: str, view: SentenceView, quantities: list[Quantity], end: int,
+                     brackets: Brackets) -> dict[int, str]:
         """「A、B、Cの設備投資額はそれぞれ349億ドル、240億ドル、342億ドル」: each name of the
-        list before それぞれ owns the amount in its place; {quantity index: owner}."""
+        list before それぞれ owns the amount in its place; {quantity index: owner}. The
+        quantities are of the sentence that ends at `end`."""
         out: dict[int, str] = {}
-        for m in _RESPECTIVELY.finditer(text, view.clause_starts[0] if view.clause_starts else 0):
+        for m in _RESPECTIVELY.finditer(text, view.clause_starts[0] if view.clause_starts else 0, end):
             listed = [x for x in view.mentions if x.end <= m.start()]
             if not listed:
                 break
@@ -416,7 +421,7 @@ class Attributor:
             # has an owner of its own); restated ones in brackets are skipped.
             stop = min((x.start for x in view.mentions if x.start >= m.end()), default=len(text))
             after = [i for i, q in enumerate(quantities) if m.end() <= q.start < stop
-                     and not _in_parens(text, q.start, m.end())]
+                     and not _in_parens(brackets, q.start, m.end())]
             if len(names) > 1 and len(after) == len(names):
                 out.update(zip(after, names))
             break
@@ -519,16 +524,25 @@ class Attributor:
         return bool(self.direct_gap.match(gap))
 
     def periods(self, text: str, quantities: list[Quantity], dates: list[DateMatch],
-                sent: tuple[int, int]) -> list[DateMatch | None]:
+                sent: tuple[int, int], brackets: Brackets) -> list[DateMatch | None]:
         """The governing date of each quantity of one sentence. A period the text names
         but nothing resolves (来年 with no date to count from) still governs: it returns as
-        is, without a label, so the quantity takes no period from elsewhere."""
+        is, without a label, so the quantity takes no period from elsewhere. Each quantity
+        asks only the dates beside it, found by bisection, so that a sentence of many
+        figures and dates costs in proportion to their number, not to its product."""
         in_sent = [d for d in dates if sent[0] <= d.start and d.end <= sent[1]
                    and (d.label or d.precision in PERIOD_PRECISIONS)]
         usable = [d for d in in_sent if not self.comparison.match(text, d.end)]
-        direct = {id(q): next((d for d in reversed(usable) if self._governs_directly(text, d, q)), None)
-                  for q in quantities}
+        starts, ends = [d.start for d in usable], [d.end for d in usable]
+        direct = {id(q): self._direct(text, usable, ends, q) for q in quantities}
         owned = {id(d) for d in direct.values() if d is not None}
+        # The dates no other figure is joined to, in order, apart by whether they stand in
+        # a bracket that holds no figure of theirs (「(24年10月稼働)」), which makes them asides.
+        brackets_of = [_bracket_of(brackets, d) for d in usable]
+        free = _Nearest([id(d) not in owned and b is None for d, b in zip(usable, brackets_of)])
+        bracketed = _Nearest([id(d) not in owned and b is not None for d, b in zip(usable, brackets_of)])
+        futures = list(self.open_future.finditer(text, *sent))
+        future_ends = [m.end() for m in futures]
         out: list[DateMatch | None] = []
         for q in quantities:
             if direct[id(q)] is not None:
@@ -536,15 +550,29 @@ class Attributor:
                 continue
             # 「2026年の稼働を目指し、将来的には250MWまで」: an open future between a date
             # and the figure leaves the figure without that date.
-            horizon = max((m.start() for m in self.open_future.finditer(text, sent[0], q.start)), default=-1)
-            free = [d for d in usable if id(d) not in owned and not d.end <= horizon]
-            plain = [d for d in free if not _inside_other_parens(text, d, q)]
-            # A date in brackets is an aside, unless it is the only one (「第1期(24年10月稼働)では」).
-            for pool in (plain, free):
-                before = [d for d in pool if d.end <= q.start]
-                after = [d for d in pool if d.start >= q.end]
-                if before or after:
-                    out.append(before[-1] if before else after[0])
+            horizon = self._horizon(text, futures, future_ends, sent[0], q.start)
+            before, after = bisect.bisect_right(ends, q.start) - 1, bisect.bisect_left(starts, q.end)
+
+            def holds_q(k: int) -> bool:
+                opened, close = brackets_of[k]
+                return opened < q.start and q.end <= close
+
+            # A date in brackets is an aside, unless the bracket holds the figure too, or it
+            # is the only date (「第1期(24年10月稼働)では」). Of the bracketed dates only the
+            # nearest on each side can share a bracket with the figure.
+            plain_before = [k for k in (free.before(before), bracketed.before(before))
+                            if k >= 0 and (brackets_of[k] is None or holds_q(k))]
+            plain_after = [k for k in (free.after(after), bracketed.after(after))
+                           if k < len(usable) and (brackets_of[k] is None or holds_q(k))]
+            for before_k, after_k in ((plain_before, plain_after),
+                                      ([k for k in (free.before(before), bracketed.before(before)) if k >= 0],
+                                       [k for k in (free.after(after), bracketed.after(after)) if k < len(usable)])):
+                nearest = max(before_k, default=-1)
+                if nearest >= 0 and usable[nearest].end > horizon:
+                    out.append(usable[nearest])
+                    break
+                if after_k:
+                    out.append(usable[min(after_k)])
                     break
             else:
                 out.append(None)
@@ -552,20 +580,61 @@ class Attributor:
         # belongs to the whole span.
         return [d.whole or d if d else None for d in out]
 
+    def _direct(self, text: str, usable: list[DateMatch], ends: list[int], q: Quantity) -> DateMatch | None:
+        """The last date joined directly to q: only dates ending within _REACH before it can be."""
+        k = bisect.bisect_right(ends, q.start) - 1
+        while k >= 0 and q.start - ends[k] <= _REACH:
+            if self._governs_directly(text, usable[k], q):
+                return usable[k]
+            k -= 1
+        return None
 
-def _in_parens(text: str, pos: int, since: int) -> bool:
+    def _horizon(self, text: str, futures: list[re.Match[str]], ends: list[int], start: int, at: int) -> int:
+        """Where the last open-future word of text[start:at] starts, -1 if none. The
+        sentence's words, found once, stand for it up to `at`; a word that runs past `at`
+        is read again within it, as a search ending at `at` would."""
+        i = bisect.bisect_right(ends, at)
+        last = futures[i - 1].start() if i else -1
+        if i < len(futures) and futures[i].start() < at:
+            for m in self.open_future.finditer(text, futures[i].start(), at):
+                last = m.start()
+        return last
+
+
+class _Nearest:
+    """The nearest index at or before, and at or after, each index whose flag is set."""
+
+    def __init__(self, flags: list[bool]) -> None:
+        n = len(flags)
+        self._before, self._after = [-1] * n, [n] * n
+        last = -1
+        for k in range(n):
+            last = k if flags[k] else last
+            self._before[k] = last
+        last = n
+        for k in range(n - 1, -1, -1):
+            last = k if flags[k] else last
+            self._after[k] = last
+        self.n = n
+
+    def before(self, k: int) -> int:
+        return self._before[k] if 0 <= k < self.n else -1
+
+    def after(self, k: int) -> int:
+        return self._after[k] if 0 <= k < self.n else self.n
+
+
+def _in_parens(brackets: Brackets, pos: int, since: int) -> bool:
     """Whether `pos` stands inside a bracket opened after `since`."""
-    opened = text.rfind("(", since, pos)
-    return opened >= 0 and text.rfind(")", opened, pos) < 0
+    opened = brackets.last_open(since, pos)
+    return opened >= 0 and brackets.last_close(opened, pos) < 0
 
 
-def _inside_other_parens(text: str, d: DateMatch, q: Quantity) -> bool:
-    """A date in a parenthesis that does not also hold the amount is an aside."""
-    opened = text.rfind("(", 0, d.start)
-    if opened < 0:
-        return False
-    closed_before = text.rfind(")", opened, d.start)
-    if closed_before >= 0:
-        return False
-    close = text.find(")", d.end)
-    return close >= 0 and not (opened < q.start and q.end <= close)
+def _bracket_of(brackets: Brackets, d: DateMatch) -> tuple[int, int] | None:
+    """The bracket a date stands in, as (where it opens, where it closes), or None. A date in
+    a bracket that does not also hold the figure is an aside."""
+    opened = brackets.last_open(0, d.start)
+    if opened < 0 or brackets.last_close(opened, d.start) >= 0:
+        return None
+    close = brackets.first_close(d.end)
+    return (opened, close) if close >= 0 else None

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .attribution import PERIOD_PRECISIONS as _PERIODS, Attributor, SentenceView
+from .brackets import Brackets
 from .dates import DateMatch, announces_results, full_year_within, names_results, reported_results
 from .gpus import GpuRules
 from .lexicon import Lexicon
@@ -117,6 +118,7 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
     ctx = Discourse(country_names=frozenset(lex.country_canonical.values()))
     i = 0
     date_starts = [d.start for d in dates]
+    brackets = Brackets(t)
     for k, sent in enumerate(sentences):
         here = []
         while i < len(facts) and facts[i].q.start < sent[1]:
@@ -136,13 +138,14 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
             continue
         tokens = tokenize(t[sent[0]:sent[1]], sent[0])
         view = attributor.view(t, sent[0], sent[1], tokens, ctx.last_named, ctx.last_list, ctx.last_country)
+        bounds = ({tok.start for tok in tokens}, {tok.end for tok in tokens}) if here else (set(), set())
         for f in here:
-            f.kept = f.kind != "gpu" or _counter_is_a_word(tokens, f.q)
+            f.kept = f.kind != "gpu" or _counter_is_a_word(bounds, f.q)
         here = [f for f in here if f.kept]
-        for f in here:
-            f.status = status.status(t, f.q, sent, tokens)
+        for f, st in zip(here, status.statuses(t, [f.q for f in here], sent, tokens, brackets)):
+            f.status = st
         generic_only = view.generic and not view.mentions
-        _sentence(lex, attributor, gpu, t, sent, here, near, tokens, view, generic_only, ctx)
+        _sentence(lex, attributor, gpu, t, sent, here, near, tokens, view, generic_only, ctx, brackets)
         ctx.after_sentence(view, here, generic_only)
         ctx.intro_period = None if here else _last_period(near, sent)
         ctx.note_results(t, sent, near, here)
@@ -151,14 +154,14 @@ def attribute(lex: Lexicon, attributor: Attributor, gpu: GpuRules, status: Statu
 
 def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent: tuple[int, int],
               here: list[Fact], dates: list[DateMatch], tokens: list[Token], view: SentenceView,
-              generic_only: bool, ctx: Discourse) -> None:
+              generic_only: bool, ctx: Discourse, brackets: Brackets) -> None:
     """Attribute the facts of one sentence, filling gaps from the discourse."""
     ctx.owners = []
     keywords = attributor.keywords(t, tokens) if here else []
-    periods = attributor.periods(t, [f.q for f in here], dates, sent)
+    periods = attributor.periods(t, [f.q for f in here], dates, sent, brackets)
     carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]))
     starts = tuple(f.q.start for f in here if f.kind == "money")
-    each = attributor.respectively(t, view, [f.q for f in here])
+    each = attributor.respectively(t, view, [f.q for f in here], sent[1], brackets)
     for n, (f, period) in enumerate(zip(here, periods)):
         f.period = period or carried_period
         # Counts compared sentence after sentence (「Xは2024年に48万基…。Yは22万基で…」)
@@ -246,9 +249,10 @@ def _reported_period(t: str, dates: list[DateMatch]) -> tuple[DateMatch, bool] |
     return d.whole or d, kind == "announced"
 
 
-def _counter_is_a_word(tokens: list[Token], q: Quantity) -> bool:
-    """A counter is a word of its own (「5万|台|の」), not the head of one (「3|個人」)."""
-    starts, ends = {tok.start for tok in tokens}, {tok.end for tok in tokens}
+def _counter_is_a_word(bounds: tuple[set[int], set[int]], q: Quantity) -> bool:
+    """A counter is a word of its own (「5万|台|の」), not the head of one (「3|個人」);
+    `bounds` are where the sentence's tokens start and end."""
+    starts, ends = bounds
     return q.unit_end - len(q.unit) in starts and q.unit_end in ends
 
 

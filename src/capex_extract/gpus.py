@@ -15,6 +15,7 @@ The words around the count come from data/gpu_words.csv.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -42,9 +43,30 @@ class GpuFind:
     chip: str | None  # canonical chip family named in the phrase itself
 
 
+@dataclass(frozen=True)
+class _Names:
+    """Chip names in a sentence, in order and not overlapping (as finditer finds them)."""
+
+    starts: list[int]
+    ends: list[int]
+    surfaces: list[str]
+
+    def nearest(self, q: Quantity) -> str | None:
+        """The name with the smallest gap to q (on a tie, the least surface). Gaps shrink
+        towards q from either side, so only the last name before q, the first after it and
+        any overlapping it can be the nearest."""
+        i = bisect.bisect_right(self.ends, q.start)
+        j = bisect.bisect_left(self.starts, q.end)
+        near = [(min(abs(self.starts[k] - q.end), abs(q.start - self.ends[k])), self.surfaces[k])
+                for k in range(max(i - 1, 0), min(j + 1, len(self.starts)))]
+        return min(near)[1] if near else None
+
+
 class GpuRules:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
+        # The chip names of the sentence asked about last: its counts come one after another.
+        self._names_of: tuple[str, tuple[int, int], _Names, dict[str, _Names]] | None = None
         chip, accel, vendor = lex.chip_re.pattern, lex.accelerator_re.pattern, lex.vendor_re.pattern
         link = rf"(?:\s*(?:{alternation(lex.gpu_words['link'])}))*\s*"
         modifier = rf"(?:{alternation(lex.gpu_words['modifier'])})\s*"
@@ -159,9 +181,8 @@ class GpuRules:
         chip is named or the model named has no figure in chips.csv (a family name alone)."""
         if chip is None:
             return None, None, "unknown: no chip named"
-        found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
-                 for m in self.lex.chip_re.finditer(text, *sent) if self._chip(m.group(0)) == chip]
-        model = min(found)[1] if found else None
+        of_chip = self._names(text, sent)[1].get(chip)
+        model = of_chip.nearest(q) if of_chip else None
         if model is None or key(model) not in self.lex.chip_h100e:
             return None, None, f"unknown: no dense FP16/BF16 figure for {model or chip}"
         factor, source = self.lex.chip_h100e[key(model)]
@@ -170,9 +191,22 @@ class GpuRules:
 
     def chip_near(self, text: str, q: Quantity, sent: tuple[int, int]) -> str | None:
         """The chip named nearest to a count in its sentence (「昇騰チップで組んだ2万枚クラスタ」)."""
-        found = [(min(abs(m.start() - q.end), abs(q.start - m.end())), m.group(0))
-                 for m in self.lex.chip_re.finditer(text, *sent)]
-        return self._chip(min(found)[1]) if found else None
+        return self._chip(self._names(text, sent)[0].nearest(q))
+
+    def _names(self, text: str, sent: tuple[int, int]) -> tuple[_Names, dict[str, _Names]]:
+        """The chip names in the sentence `sent`: all, and those of each canonical chip."""
+        if self._names_of is None or self._names_of[0] is not text or self._names_of[1] != sent:
+            found = list(self.lex.chip_re.finditer(text, *sent))
+            by_chip: dict[str, list[re.Match[str]]] = {}
+            for m in found:
+                if (canonical := self._chip(m.group(0))) is not None:
+                    by_chip.setdefault(canonical, []).append(m)
+            self._names_of = (text, sent, _names(found), {c: _names(ms) for c, ms in by_chip.items()})
+        return self._names_of[2], self._names_of[3]
+
+
+def _names(found: list[re.Match[str]]) -> _Names:
+    return _Names([m.start() for m in found], [m.end() for m in found], [m.group(0) for m in found])
 
 
 def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[NumberMatch],

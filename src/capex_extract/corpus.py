@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .columns import values
 from .consolidate import capacity_table, capex_table, gpu_fleet_table
 from .engines import Engine
 from .readers import MAX_DOC_BYTES, SourceDoc, Sources, Unread, read_file
@@ -286,7 +287,7 @@ class Run:
 
 def _notes(folder: Path) -> list[InputError]:
     """The notes of every document in the written table, carried ones too, in its order."""
-    table = pq.read_table(folder / "documents.parquet", columns=["path", "line", "notes"])
+    table = pq.ParquetFile(folder / "documents.parquet").read(columns=["path", "line", "notes"])
     return [InputError(path, line, note, "note")
             for path, line, notes in zip(*(c.to_pylist() for c in table.columns)) if notes
             for note in notes.split("\n")]
@@ -298,4 +299,4 @@ def _rows_of(folder: Path, name: str) -> list:
     # The columns in the dataclass's order (the file's may differ: doc_id comes first),
     # column lists zipped into rows: no dictionary per row.
     table = pq.ParquetFile(folder / f"{name}.parquet").read(columns=[f.name for f in fields(row_type)])
-    return [row_type(*values) for values in zip(*(column.to_pylist() for column in table.columns))]
+    return [row_type(*row) for row in zip(*(values(column) for column in table.columns))]

@@ -16,6 +16,8 @@ from typing import Any, TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from capex_extract.columns import column as arrow_column
+from capex_extract.columns import values as python_values
 from capex_extract.cells import escape_cell
 from capex_extract.rows import ROW_TYPES
 
@@ -226,7 +228,7 @@ def to_arrow(name: str, rows: list[Any]) -> pa.Table:
     schema = _check_rows(name, rows)
     columns = []
     for field in schema:
-        column = pa.array([getattr(row, field.name) for row in rows], type=field.type)
+        column = arrow_column([getattr(row, field.name) for row in rows], field.type)
         # Arrow does not enforce nullable=False itself; a None there is a pipeline bug.
         if not field.nullable and column.null_count:
             raise ValueError(f"table {name!r}: column {field.name!r} must not be empty")
@@ -266,7 +268,7 @@ def write_csv(stream: TextIO, table: pa.Table, header: bool = True) -> None:
         writer.writerow(table.schema.names)
     # Column by column, each with the one formatter its type needs: the rows of a large
     # table are rendered several times faster than cell by cell.
-    columns = [[cell(v) for v in column.to_pylist()] for column, cell in
+    columns = [[cell(v) for v in python_values(column)] for column, cell in
                zip(table.columns, (_cell_of(field.type) for field in table.schema))]
     writer.writerows(zip(*columns))
 

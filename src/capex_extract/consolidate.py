@@ -79,8 +79,7 @@ def capex_table(amounts: list[Amount], documents: list[Document], data_dir: Path
         for figures in (_apart(grouped) if period is None else [grouped]):
             # 「そのうち約900億元を…」: a part of the whole, which it neither revises nor contradicts;
             # 「前年の1349億円から増加した」: another period's figure, compared, which neither.
-            before = {(id(m), kind) for f in figures for m in f for g in figures if g is not f
-                      for c in g if (kind := _change(words, m, c))}
+            before = _changes(words, figures)
             wholes = [f for f in figures if not all(_before(words.part, m) or (id(m), "compare") in before
                                                      for m in f)] or figures
             # 「従来の3200億円から3400億円へ引き上げた」: the value before is an earlier one.
@@ -121,6 +120,17 @@ def _words(data_dir: Path) -> _Words:
                   re.compile(rf"\s*[にへ][^、。,]{{0,{_CHANGE_REACH}}}?(?P<verb>{change})"),
                   re.compile(rf"\s*(?:から|より)[^、。,]{{0,{_CHANGE_REACH}}}?(?P<verb>{change})"),
                   frozenset(r["word"] for r in cues if r["kind"] == "revise"))
+
+
+def _changes(words: _Words, figures: list[list[Amount]]) -> set[tuple[int, str]]:
+    """(id, kind) of each mention that is the value before a change to another figure of
+    its sentence (see _change)."""
+    by_sentence: dict[tuple[str, str], list[tuple[int, Amount]]] = defaultdict(list)
+    for i, f in enumerate(figures):
+        for m in f:
+            by_sentence[(m.doc, m.sentence)].append((i, m))
+    return {(id(m), kind) for pairs in by_sentence.values() if len(pairs) > 1
+            for i, m in pairs for j, c in pairs if i != j and (kind := _change(words, m, c))}
 
 
 def _change(words: _Words, m: Amount, c: Amount) -> str | None:
@@ -190,17 +200,31 @@ def _specificity(key: tuple, m: Amount) -> tuple:
 
 
 def _apart(figures: list[list[Amount]]) -> list[list[list[Amount]]]:
-    """Figures of no period, in groups that agree (one figure, or it in two currencies):
-    with no period to compare, different figures are different things, not a conflict."""
-    parts: list[list[list[Amount]]] = []
-    for f in figures:
-        match = None if f[0].qualifier == "vague" else next(
-            (p for p in parts if p[0][0].qualifier != "vague" and _amounts_agree(p[0][0], f[0])), None)
-        if match is None:
-            parts.append([f])
-        else:
-            match.append(f)
-    return parts
+    """Figures of no period, in groups: a figure, and what agrees with it in an article
+    that gives it (the same figure in another currency, or rounded). With no period to
+    compare, other figures are other things, not a conflict."""
+    parent = list(range(len(figures)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(figures):
+        if f[0].qualifier != "vague":
+            for doc in dict.fromkeys(m.doc for m in f):
+                by_doc[doc].append(i)
+    for ids in by_doc.values():
+        for n, i in enumerate(ids):
+            for j in ids[n + 1:]:
+                if _amounts_agree(figures[i][0], figures[j][0]):
+                    parent[root(j)] = root(i)
+    parts: dict[int, list[list[Amount]]] = {}
+    for i, f in enumerate(figures):
+        parts.setdefault(root(i), []).append(f)
+    return list(parts.values())
 
 
 def _dates(documents: list[Document]) -> dict[str, dt.date | None]:
@@ -211,16 +235,21 @@ def _disagreements(figures: list[list[Amount]], dated: dict[str, dt.date | None]
     """(conflict, revision): two figures that disagree are a revision when every article
     giving one is older than every article giving the other, else (the same day, or a date
     unknown) a conflict."""
+    spans = [[dated.get(m.doc) for m in f] for f in figures]
+    if len({d for span in spans for d in span}) == 1:  # one date: no revision, and the first disagreement says all
+        return not _agree([f[0] for f in figures], _amounts_agree), False
     conflict = revision = False
     for i, f in enumerate(figures):
-        for g in figures[i + 1:]:
-            if _amounts_agree(f[0], g[0]):
+        for j in range(i + 1, len(figures)):
+            if (conflict and revision) or _amounts_agree(f[0], figures[j][0]):
                 continue
-            fd, gd = [dated.get(m.doc) for m in f], [dated.get(m.doc) for m in g]
+            fd, gd = spans[i], spans[j]
             if None not in fd + gd and (max(fd) < min(gd) or max(gd) < min(fd)):  # type: ignore[type-var]
                 revision = True
             else:
                 conflict = True
+        if conflict and revision:
+            break
     return conflict, revision
 
 

@@ -125,13 +125,13 @@ def test_show_totals_count_the_members_not_their_total(tmp_path):
                           env=dict(os.environ, COLUMNS="200"))
     assert "aggregate" in done.stdout
     rate = float(table["NTT"]["usd_low"]) / 3000e8
-    assert f"capex total {5000e8 * rate / 1e9:,.1f} USD bn (lower ends); left out: 1 aggregate" in done.stdout
+    assert f"capex total ${5000e8 * rate / 1e9:,.1f}B (lower ends); left out: 1 aggregate" in done.stdout
 
 
 def test_show_filters_by_entity_metric_and_year(run_dir):
     done = run("show", run_dir / "out", "--entity", "ntt", "--metric", "capex", "--year", "2025")
     assert done.returncode == 0, done.stderr
-    assert "capex: 1 of" in done.stdout and "120,000,000,000 JPY" in done.stdout and "plan" in done.stdout
+    assert "capex: 1 of" in done.stdout and "1,200億円" in done.stdout and "plan" in done.stdout
     assert "KDDI" not in done.stdout
     fleet = run("show", run_dir / "out", "-t", "gpu_fleet").stdout
     assert "NVIDIA Hopper" in fleet and "4,000" in fleet and "5,000" in fleet

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import math
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -419,117 +418,39 @@ class ShowTable(str, Enum):
     capacities = "capacities"
 
 
-def _range(low: object, high: object, unit: str = "", scale: float = 1.0) -> str:
-    if low in (None, ""):
-        return ""
-    lo, hi = float(low) / scale, float(high) / scale  # type: ignore[arg-type]
-    digits = 1 if scale > 1 else 0
-    text = f"{lo:,.{digits}f}" if lo == hi else f"{lo:,.{digits}f}–{hi:,.{digits}f}"
-    return f"{text} {unit}".strip()
-
-
-def _capacity(r: dict, low: str = "value_low", high: str = "value_high") -> str:
-    """Power in MW as written; compute in PFLOP/s, the scale news writes it in."""
-    unit, scale = ("PFLOP/s", 1e15) if r["unit"] == "FLOP/s" else ("MW", 1.0)
-    lo, hi = float(r[low]) / scale, float(r[high]) / scale
-    return (f"{lo:,.6g}" if lo == hi else f"{lo:,.6g}–{hi:,.6g}") + f" {unit}"
-
-
-def _support(r: dict) -> str:
-    conflict = str(r["conflict"]).lower() == "true"
-    docs, mentions = int(r["n_documents"]), int(r["n_mentions"])
-    return (f"{docs} doc{'s' * (docs > 1)}, {mentions} mention{'s' * (mentions > 1)}"
-            + (" [red]conflict[/red]" if conflict else ""))
-
-
-# What an analyst reads first, per table; every column is in the files.
-_SHOW_COLUMNS: dict[str, dict[str, Callable[[dict], str]]] = {
-    "capex": {
-        "entity": lambda r: r["entity"] or "", "metric": lambda r: r["metric"], "period": lambda r: r["period"] or "",
-        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
-        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9),
-        "USD bn, all sources": lambda r: _range(r["usd_min"], r["usd_max"], scale=1e9),
-        "support": lambda r: _support(r) + (" [yellow]revised[/yellow]" if str(r["revision"]).lower() == "true" else "")
-        + (" [cyan]aggregate[/cyan]" if str(r["aggregate"]).lower() == "true" else ""),
-        "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
-    "gpu_fleet": {
-        "entity": lambda r: r["entity"] or "", "chip": lambda r: r["chip"] or "", "period": lambda r: r["period"] or "",
-        "count": lambda r: _range(r["count_low"], r["count_high"]),
-        "all sources": lambda r: _range(r["count_min"], r["count_max"]),
-        "support": _support, "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
-    "capacity": {
-        "entity": lambda r: r["entity"] or "", "place": lambda r: r["place"] or "", "kind": lambda r: r["kind"],
-        "period": lambda r: r["period"] or "", "figure": _capacity,
-        "all sources": lambda r: _capacity(r, "value_min", "value_max"),
-        "support": lambda r: _support(r) + (" [yellow]revised[/yellow]" if str(r["revision"]).lower() == "true" else ""),
-        "status": lambda r: r["status"] or "", "quote": lambda r: f"{r['text']} ({r['doc']})"},
-    "amounts": {
-        "doc": lambda r: r["doc"], "text": lambda r: r["text"],
-        "figure": lambda r: _range(r["amount_low"], r["amount_high"], r["currency"]),
-        "USD bn": lambda r: _range(r["usd_low"], r["usd_high"], scale=1e9), "metric": lambda r: r["metric"],
-        "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "", "status": lambda r: r["status"] or ""},
-    "gpu_counts": {
-        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "count": lambda r: _range(r["count_low"], r["count_high"]),
-        "chip": lambda r: r["chip"] or "", "entity": lambda r: r["entity"] or "", "period": lambda r: r["period"] or "",
-        "status": lambda r: r["status"] or ""},
-    "capacities": {
-        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "figure": _capacity,
-        "precision": lambda r: r["precision"] or "", "entity": lambda r: r["entity"] or "",
-        "place": lambda r: r["place"] or "", "period": lambda r: r["period"] or "", "status": lambda r: r["status"] or ""},
-    "dates": {
-        "doc": lambda r: r["doc"], "text": lambda r: r["text"], "value": lambda r: r["value"] or "",
-        "precision": lambda r: r["precision"]},
-}
-
-
 @app.command("show")
 def show_command(
     out: Path = typer.Argument(..., metavar="OUT", help="A folder `capex extract -o` wrote."),
     table: ShowTable = typer.Option(ShowTable.capex, "--table", "-t", help="Which table."),
-    entity: str | None = typer.Option(None, "--entity", "-e", help="Rows whose entity names this (any case)."),
-    metric: str | None = typer.Option(None, "--metric", "-m", help="Rows of this metric (capex, revenue …)."),
+    entity: str | None = typer.Option(None, "--entity", "-e",
+                                      help="Rows whose entity names this, in any case or by an alias (ソフトバンク)."),
+    metric: str | None = typer.Option(None, "--metric", "-m", help="Rows of this metric (capex, revenue …), any case."),
     year: int | None = typer.Option(None, "--year", "-y", help="Rows whose period is in this year."),
 ) -> None:
-    """Print a table of a run as a readable table in the terminal."""
+    """Print a table of a run as a readable table that fits the terminal."""
     from rich.table import Table as RichTable
 
-    rows = _read_run(out, (table.value,))[table.value]
-    shown = [r for r in rows if _wanted(r, entity, metric, year)]
-    columns = _SHOW_COLUMNS[table.value]
-    view = RichTable(*columns, title=f"{table.value}: {len(shown)} of {len(rows)} rows",
-                     caption=_capex_total(shown) if table is ShowTable.capex else None)
-    for r in shown:
-        view.add_row(*(escape(printable(str(show(r)))) if name != "support" else show(r) for name, show in columns.items()))
-    _stdout_console().print(view)
-
-
-def _capex_total(rows: list[dict]) -> str | None:
-    """The sum of the leading dollar figures of the capex rows shown, leaving out a total
-    over several owners (its members' own figures are counted) and a span of several
-    years (its first year's figure is a row of its own)."""
-    capex = [r for r in rows if r["metric"] == "capex" and r["usd_low"] not in (None, "")]
-    if not capex:
-        return None
-    aggregate = [r for r in capex if str(r["aggregate"]).lower() == "true"]
-    spans = [r for r in capex if r not in aggregate and len(set(_YEARS.findall(str(r["period"] or "")))) > 1]
-    total = sum(float(r["usd_low"]) for r in capex if r not in aggregate and r not in spans)
-    left_out = [f"{len(aggregate)} aggregate"] * bool(aggregate) + [f"{len(spans)} multi-year"] * bool(spans)
-    return f"capex total {total / 1e9:,.1f} USD bn (lower ends)" + (
-        f"; left out: {', '.join(left_out)}" if left_out else "")
-
-
-_YEARS = re.compile(r"\d{4}")
-
-
-def _wanted(r: dict, entity: str | None, metric: str | None, year: int | None) -> bool:
+    from . import views
     from .evaluate import year_of
+    from .lexicon import load
 
-    if entity is not None and entity.casefold() not in str(r.get("entity") or "").casefold():
-        return False
-    if metric is not None and str(r.get("metric") or "") != metric:
-        return False
-    return year is None or year_of(r.get("period", r.get("value"))) == year
-
+    rows = _read_run(out, (table.value,))[table.value]
+    names = None if entity is None else views.owners(entity, load(DATA_DIR, _user_dictionary([])).org_canonical)
+    shown = [r for r in rows if views.wanted(r, names, metric, year, year_of)]
+    columns = views.COLUMNS[table.value]
+    # Every cell but the marks of `support` is text of the run: escaped, controls and markup alike.
+    cells = [[c.cell(r) if c.name == "support" else escape(printable(c.cell(r))) for c in columns] for r in shown]
+    console = _stdout_console()
+    kept, hidden = views.fit(columns, cells, console.width)
+    notes = [views.capex_total(shown) if table is ShowTable.capex else None,
+             f"hidden at {console.width} columns: {', '.join(hidden)}" if hidden else None]
+    view = RichTable(title=f"{table.value}: {len(shown)} of {len(rows)} rows",
+                     caption="\n".join(n for n in notes if n) or None)
+    for i in kept:
+        view.add_column(columns[i].name, no_wrap=not columns[i].wraps, overflow="fold")
+    for row in cells:
+        view.add_row(*(row[i] for i in kept))
+    console.print(view)
 
 
 dict_app = typer.Typer(no_args_is_help=True, help="User dictionaries: organisations, chips and metric keywords.")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from capex_extract import corpus
+from capex_extract.engines import LocalPool
 from capex_extract.readers import SourceDoc, Unread, iter_sources, read_file
 from capex_extract.rows import InputError
 from capex_extract.state import Before
@@ -80,3 +82,21 @@ def test_a_task_skips_what_did_not_change_and_reports_what_it_cannot_read(tmp_pa
     path.unlink()
     [gone] = corpus.extract_batch([(found, same), None], None, NOW, "x", corpus.EMPTY, 10_000)[:1]
     assert isinstance(gone, InputError) and gone.path == found.path
+
+
+def _pid_and_square(n: int) -> tuple[int, int]:
+    return os.getpid(), n * n
+
+
+def test_a_pool_given_one_task_runs_it_here_without_starting_workers() -> None:
+    pool = LocalPool(2)
+    try:
+        got = list(pool.ordered(_pid_and_square, [("a", None), ("b", (3,)), ("c", None)]))
+        assert got == [("a", None), ("b", (os.getpid(), 9)), ("c", None)]
+        assert pool._pool is None
+        # Two tasks or more are the workers' (and still come back in order).
+        got = list(pool.ordered(_pid_and_square, [(i, (i,)) for i in range(5)]))
+        assert [(item, square) for item, (_, square) in got] == [(i, i * i) for i in range(5)]
+        assert all(pid != os.getpid() for _, (pid, _) in got)
+    finally:
+        pool.close()

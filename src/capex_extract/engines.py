@@ -17,6 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
@@ -26,6 +27,8 @@ Task = tuple[Any, ...]
 # Tasks in flight per worker: enough to keep every worker busy while results are taken in
 # order, few enough that only a handful of documents wait in memory.
 _WINDOW_PER_WORKER = 8
+# Items a pool looks ahead for a second task before it starts its workers anyway.
+_HEAD_LIMIT = 1024
 
 
 def default_jobs() -> int:
@@ -114,24 +117,42 @@ class LocalPool(_Windowed):
     """`jobs` worker processes on this machine."""
 
     def __init__(self, jobs: int) -> None:
-        # Imported here: a run with nothing to extract never starts a pool.
-        from concurrent.futures import ProcessPoolExecutor
-
         self.jobs = jobs
-        # Not fork: a forked worker would inherit the open lock on OUT and hold it after a
-        # killed run. The fork server starts clean.
-        context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm,
-                                         initargs=(os.getpid(),))
+        self._pool: Any = None
+
+    def ordered(self, work: Callable[..., Any], pairs: Iterable[tuple[Item, Task | None]]
+                ) -> Iterator[tuple[Item, Any]]:
+        # Work that is all one task (a few short articles, or one changed among many) runs
+        # here: starting workers, each loading the rules, costs more than the task.
+        pairs = iter(pairs)
+        head: list[tuple[Item, Task | None]] = []
+        tasks = 0
+        for pair in pairs:
+            head.append(pair)
+            tasks += pair[1] is not None
+            if tasks > 1 or len(head) >= _HEAD_LIMIT:
+                yield from super().ordered(work, chain(head, pairs))
+                return
+        yield from Engine.ordered(self, work, head)
 
     def submit(self, work: Callable[..., Any], task: Task) -> Future:
+        if self._pool is None:
+            # Imported here: a run with nothing to extract never starts a pool.
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Not fork: a forked worker would inherit the open lock on OUT and hold it after
+            # a killed run. The fork server starts clean.
+            context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context, initializer=_warm,
+                                             initargs=(os.getpid(),))
         return self._pool.submit(work, *task)
 
     def result(self, future: Future) -> Any:
         return future.result()
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
 
 def local(jobs: int) -> Engine:

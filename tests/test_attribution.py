@@ -474,3 +474,8 @@ def test_a_new_paragraph_or_a_sentence_without_counts_ends_the_comparison(text):
 ])
 def test_a_multiple_of_a_date_makes_it_a_point_of_comparison(text, period):
     assert [p for *_, p in rows(text)] == [period]
+
+
+def test_the_same_period_a_year_earlier_counts_from_the_period_of_the_sentence_before():
+    text = "2025年上半期の売上高は前年同期の2倍の800億円だった。昨年同期は50億円の赤字を計上していた。"
+    assert [p for *_, p in rows(text)] == ["2025-H1", "2024-H1"]

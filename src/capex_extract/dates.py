@@ -1101,14 +1101,15 @@ def _shift_years(m: DateMatch, years: int) -> DateMatch:
 def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]) -> list[DateMatch]:
     """「2023年の売上高は前年の1.5倍」: 前年 counts from the year the sentence
     wrote last (2023), as a reader counts it, not from the reference. Likewise 同月 and 同期
-    name the period of a date written before them in the sentence, and 3Q or
-    第3四半期累計 a quarter of the fiscal year it names.
+    name the period of a date written before them in the sentence (同期 also in the sentence
+    before), and 3Q or 第3四半期累計 a quarter of the fiscal year it names.
 
     One pass: the matches are sorted and do not overlap, so the latest earlier date of each
     kind is all a match needs, and it is in the match's sentence when no 。 lies between."""
     out: list[DateMatch] = []
     stops = [s.start() for s in re.finditer("。", text)]
     last: DateMatch | None = None  # the latest earlier date with a label
+    last_plain: DateMatch | None = None  # … that is no 同期-like reference itself
     with_year: DateMatch | None = None  # … with a written year
     fitting: dict[str, DateMatch] = {}  # … fitting each unit of 同日, 同週, 同月
     for m in matches:
@@ -1126,13 +1127,23 @@ def _resolve_anaphora(text: str, ref: Reference | None, matches: list[DateMatch]
                 pass
         elif m.rule == "date.same_as":
             unit, shift = _SAME_AS[text[m.start:m.end]]
-            b = fitting.get(unit) if unit in _FITS else last
-            m = (_same_as(m, unit, shift, b) if same(b) else None) or m
+            if unit != "period":
+                b = fitting.get(unit) if unit in _FITS else last
+                near = same(b)
+            else:
+                # 「…2025年上半期は…。昨年同期は…」: the period under discussion carries into
+                # the next sentence (a day or month, 同日 or 同月, stays within its own), and an
+                # earlier 前年同期 is only its point of comparison, not a period to count from.
+                b = last_plain if shift else last
+                near = b is not None and b.end > (stops[k - 2] if k > 1 else -1)
+            m = (_same_as(m, unit, shift, b) if near else None) or m
         elif m.rule in ("date.fiscal_quarter", "date.fiscal_cumulative") and m.relative and same(with_year):
             m = _in_fiscal_year(m, with_year)
         out.append(m)
         if m.label:
             last = m
+            if not m.rule.startswith("date.same_as"):
+                last_plain = m
             if m.explicit_year is not None:
                 with_year = m
             for unit, precisions in _FITS.items():

@@ -25,6 +25,8 @@ _PROSE = (
 PATTERNS = {
     "year and amount": "2025年に100億円。",
     "gpu count": "GPU1万基",
+    "counts in a list": "GPU1万基、2万基、",
+    "bare count": "1万基",
     "year": "2025年",
     "amount": "100億円",
     "digit": "1",

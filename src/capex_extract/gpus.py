@@ -33,6 +33,8 @@ _YEAR_OF = r"[0-9]{2,4}\s*年(?:度)?"
 _SHIPMENT_REACH = 30
 # How far apart two counts of the same sentence may stand and still count the same thing.
 _PARALLEL_REACH = 120
+# Where a sentence (or a line) ends.
+_STOP = re.compile(r"[。\n]")
 # How far around a cluster to look for a word naming accelerators.
 _CLUSTER_CONTEXT = 300
 
@@ -62,11 +64,44 @@ class _Names:
         return min(near)[1] if near else None
 
 
+class _Region:
+    """Accelerator words (non-overlapping, as finditer from the region's start finds them)
+    and where other counted things may start, in one region between sentence ends."""
+
+    def __init__(self, rules: GpuRules, text: str, start: int, end: int) -> None:
+        self.rules, self.text, self.start = rules, text, start
+        self.context = list(rules.context.finditer(text, start, end))
+        self.context_ends = [m.end() for m in self.context]
+        self.other = [(m.start(), m.end(1)) for m in rules.other_or_cluster_at.finditer(text, start, end)]
+        self.other_starts = [s for s, _ in self.other]
+
+    def last_context(self, at: int) -> re.Match[str] | None:
+        """The last match of finditer(text, region start, at): those ending by `at` are
+        the region's, and one running past `at` is read again within it."""
+        i = bisect.bisect_right(self.context_ends, at)
+        last = self.context[i - 1] if i else None
+        if i < len(self.context) and self.context[i].start() < at:
+            for m in self.rules.context.finditer(self.text, self.context[i].start(), at):
+                last = m
+        return last
+
+    def other_or_cluster_within(self, start: int, end: int) -> bool:
+        """other_or_cluster.search(text, start, end): the first place one may start decides,
+        read again within `end` when the word found there runs past it."""
+        i = bisect.bisect_left(self.other_starts, start)
+        if i == len(self.other) or self.other[i][0] >= end:
+            return False
+        s, e = self.other[i]
+        return e <= end or bool(self.rules.other_or_cluster.search(self.text, s, end))
+
+
 class GpuRules:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         # The chip names of the sentence asked about last: its counts come one after another.
         self._names_of: tuple[str, tuple[int, int], _Names, dict[str, _Names]] | None = None
+        # The regions of the text asked about last (see _region).
+        self._regions: tuple[str, list[int], dict[int, _Region]] | None = None
         chip, accel, vendor = lex.chip_re.pattern, lex.accelerator_re.pattern, lex.vendor_re.pattern
         link = rf"(?:\s*(?:{alternation(lex.gpu_words['link'])}))*\s*"
         modifier = rf"(?:{alternation(lex.gpu_words['modifier'])})\s*"
@@ -103,6 +138,7 @@ class GpuRules:
         self.other_thing = re.compile(alternation(other))
         # 「GPUクラスタを2基」 counts clusters; after a count (「1万枚クラスタ」) the word is its own.
         self.other_or_cluster = re.compile(alternation(other + lex.gpu_words["cluster"]))
+        self.other_or_cluster_at = re.compile(rf"(?=({self.other_or_cluster.pattern}))")
         self.chip_counters = {key(w) for w in lex.gpu_words["chip_counter"]}
 
     def _chip(self, surface: str | None) -> str | None:
@@ -124,14 +160,14 @@ class GpuRules:
             return "gpu.accelerator_then_count", self._chip(m.group("chip"))
         return None
 
-    def parallel(self, text: str, q: Quantity, accepted: list[GpuFind]) -> bool:
+    def parallel(self, text: str, q: Quantity, accepted: _Accepted) -> bool:
         """「約23万個のHopper GPUを購入し、マイクロソフトの48万5000個には及ばない」: in a sentence
         that already counts accelerators, another count with the same counter is one too,
         unless something else counted (月産, ウェハ, データセンター) stands between them or it is a
         unit (1個あたり)."""
         if self.not_gpu.match(text, q.unit_end):
             return False
-        for f in accepted:
+        for f in accepted.near(q.start - _PARALLEL_REACH, q.end + _PARALLEL_REACH):
             a = f.quantity
             lo, hi = (a.end, q.start) if a.end <= q.start else (q.end, a.start)
             between = text[lo:hi]
@@ -140,7 +176,7 @@ class GpuRules:
                 return True
         return False
 
-    def carried(self, text: str, q: Quantity, accepted: list[GpuFind]) -> GpuFind | None:
+    def carried(self, text: str, q: Quantity, accepted: _Accepted) -> GpuFind | None:
         """The count q continues: a paragraph that has counted accelerators goes on counting
         them with the same counter (「このうち1万基は」「26万枚のうち」) until it names
         something else that is counted (データセンター, ウェハ, サーバー), unless q joins a noun
@@ -161,13 +197,24 @@ class GpuRules:
         if (q.unit not in self.chip_counters or self.not_gpu.match(text, q.unit_end)
                 or self.own_noun.match(text, q.unit_end)):
             return False
-        start = max(text.rfind("。", 0, q.start), text.rfind("\n", 0, q.start)) + 1
-        last = None
-        for m in self.context.finditer(text, start, q.start):
-            last = m
-        if last is None or self.other_or_cluster.search(text, last.end(), q.start):
+        region = self._region(text, q.start)
+        last = region.last_context(q.start)
+        if last is None or region.other_or_cluster_within(last.end(), q.start):
             return False
         return self._chip(last.group(0))
+
+    def _region(self, text: str, at: int) -> _Region:
+        """The stretch of `text` between the 。 or line break before `at` and the next one,
+        with what named_in_sentence asks of it found once for all the counts in it."""
+        if self._regions is None or self._regions[0] is not text:
+            self._regions = (text, [m.start() for m in _STOP.finditer(text)], {})
+        _, stops, regions = self._regions
+        k = bisect.bisect_left(stops, at)
+        start = stops[k - 1] + 1 if k else 0
+        if start not in regions:
+            end = stops[k] if k < len(stops) else len(text)
+            regions[start] = _Region(self, text, start, end)
+        return regions[start]
 
     def shipped(self, text: str, q: Quantity) -> bool:
         """「昇騰の出荷量は70万個」: the count is of chips shipped or sold."""
@@ -209,6 +256,33 @@ def _names(found: list[re.Match[str]]) -> _Names:
     return _Names([m.start() for m in found], [m.end() for m in found], [m.group(0) for m in found])
 
 
+class _Accepted(list):
+    """The counts accepted so far. Each pass of find_gpu_counts appends them in order of
+    start, so they form a few runs in order, and the counts near a place are found by
+    bisection in each run, not by a scan of all of them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: list[tuple[list[int], list[GpuFind]]] = []
+        self.longest = 0
+
+    def append(self, f: GpuFind) -> None:
+        super().append(f)
+        q = f.quantity
+        if not self.runs or self.runs[-1][0][-1] > q.start:
+            self.runs.append(([], []))
+        self.runs[-1][0].append(q.start)
+        self.runs[-1][1].append(f)
+        self.longest = max(self.longest, q.end - q.start)
+
+    def near(self, start: int, end: int) -> list[GpuFind]:
+        """The counts that end after `start` and start before `end`, and maybe a few more."""
+        out: list[GpuFind] = []
+        for starts, finds in self.runs:
+            out += finds[bisect.bisect_right(starts, start - self.longest):bisect.bisect_left(starts, end)]
+        return out
+
+
 def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[NumberMatch],
                     taken: list[tuple[int, int]]) -> list[GpuFind]:
     """Counts of accelerators; numbers inside `taken` spans (money) are not counts."""
@@ -217,7 +291,7 @@ def find_gpu_counts(lex: Lexicon, rules: GpuRules, text: str, numbers: list[Numb
     # 「約40万チップ」「10万GPU」: the accelerator word itself is the unit.
     direct = [q for n in free if (q := with_unit_after(text, n, rules.unit_accelerator, "gpu.number_accelerator"))]
     merged = merge_ranges(lex, text, free, counted, lex.counter_re)
-    out = []
+    out = _Accepted()
     for q in merged:
         found = rules.classify(text, q)
         if found is not None:

@@ -73,14 +73,35 @@ def test_every_row_is_one_highlight_with_its_reading(run_dir):
     assert "rule: money.number_currency" in page and "chip: NVIDIA Hopper" in page
 
 
-def test_a_document_that_cannot_be_read_again_is_named(run_dir, tmp_path):
-    out = tmp_path / "out"
-    shutil.copytree(run_dir / "out", out)
-    # Run from elsewhere: the recorded relative paths no longer lead to the files.
-    done = run("report", out, "-o", tmp_path / "r.html", cwd=tmp_path)
+def test_the_report_finds_the_texts_from_any_folder(run_dir, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # A relative OUT, and documents recorded relative to the folder the run was made in.
+    done = run("report", os.path.relpath(run_dir / "out", elsewhere), "-o", "r.html", cwd=elsewhere)
+    assert done.returncode == 0 and done.stderr == ""
+    page = (elsewhere / "r.html").read_text(encoding="utf-8")
+    assert "Text not available" not in page and page.count('<mark class="amounts"') == len(rows(run_dir / "out" / "amounts.csv"))
+    assert {r["run_folder"] for r in rows(run_dir / "out" / "documents.csv")} == {str(run_dir)}
+
+
+def test_a_document_that_cannot_be_read_again_is_named_once(run_dir, tmp_path):
+    root = tmp_path / "moved"
+    shutil.copytree(run_dir / "in", root / "in")
+    wire = [dict(WIRE, id="w1"), dict(WIRE, id="w2", text="KDDIは来年度、GPUを8000基導入する。")]
+    (root / "in" / "wire.jsonl").write_text("".join(json.dumps(w, ensure_ascii=False) + "\n" for w in wire),
+                                            encoding="utf-8")
+    assert run("extract", "in", "-o", "out", cwd=root).returncode == 0
+    (root / "in" / "wire.jsonl").rename(root / "wire.jsonl")
+    (root / "in" / "2025-03-05_ntt.txt").write_text("NTTは来年、新たな拠点に300億円を投じる。\n", encoding="utf-8")
+    done = run("report", root / "out", "-o", tmp_path / "r.html", cwd=tmp_path)
     assert done.returncode == 0
-    assert "2025-02-10_kddi.txt: cannot read in/2025-02-10_kddi.txt again" in done.stderr
-    assert "Text not available" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    lines = done.stderr.splitlines()
+    assert lines == [f"warning 2 documents (wire.jsonl#w1 …): cannot read {root / 'in' / 'wire.jsonl'} again; "
+                     "shown without the text",
+                     f"warning 2025-03-05_ntt.txt: {root / 'in' / '2025-03-05_ntt.txt'} changed since the run; "
+                     "shown without its text"], done.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert page.count("cannot read") == 1 and page.count("Text not available") == 3
 
 
 def test_a_folder_without_tables_is_a_usage_error(tmp_path):

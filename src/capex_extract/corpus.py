@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import fields
 from itertools import accumulate
@@ -23,7 +24,7 @@ import pyarrow.parquet as pq
 from .columns import values
 from .consolidate import capacity_table, capex_table, gpu_fleet_table
 from .engines import Engine
-from .readers import MAX_DOC_BYTES, SourceDoc, Sources, Unread, read_file
+from .readers import MAX_DOC_BYTES, STDIN, SourceDoc, Sources, Unread, read_file
 from .rows import ROW_TYPES, Document, Extraction, InputError
 from .state import Before, Counts, extractor_version, status
 from .store import Previous, RowCursor
@@ -237,6 +238,8 @@ class Run:
                 fresh["gpu_counts"] += rows.gpu_counts
                 fresh["dates"] += rows.dates
                 fresh["capacities"] += rows.capacities
+                # Set here, not in a worker: a Dask worker's folder is another machine's.
+                document.run_folder = None if document.path == STDIN else os.getcwd()
                 fresh["documents"].append(document)
                 self._present.add(item.doc)
                 if len(fresh["dates"]) + len(fresh["amounts"]) >= _FRESH_BATCH:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .readers import iter_sources
+from .readers import STDIN, iter_sources
 from .rows import InputError
 
 COLOURS = {"amounts": "#ffd966", "gpu_counts": "#93d69b", "dates": "#9cc4f0", "capacities": "#f4b6d8"}
@@ -30,25 +30,40 @@ class Span:
     title: str
 
 
+def _where(d: dict[str, Any]) -> str:
+    """The file a document was read from, whatever folder this runs in: a relative path
+    starts at the folder the run was made in (recorded by runs of this version)."""
+    path = str(d["path"])
+    folder = d.get("run_folder")
+    return path if _blank(folder) or os.path.isabs(path) else os.path.join(str(folder), path)
+
+
 def read_texts(documents: list[dict[str, Any]]) -> tuple[dict[str, str], list[str]]:
-    """The original text of each document, read again from the path the run recorded;
-    and a problem per document that cannot be shown (moved, changed, read from stdin)."""
+    """The original text of each document, read again from where the run found it; and
+    the problems, once per file that cannot be read again (moved, read from stdin) and
+    once per document that changed since."""
     by_file: dict[str, dict[str, str]] = {}
-    for path in sorted({d["path"] for d in documents}):
+    for path in sorted({_where(d) for d in documents}):
         texts = by_file.setdefault(path, {})
-        for src in iter_sources([path]) if path != "-" else ():
+        for src in iter_sources([path]) if path != STDIN and os.path.exists(path) else ():
             if not isinstance(src, InputError):
                 texts[src.doc.partition("#")[2]] = src.text
-    texts, problems = {}, []
+    texts, missing, problems = {}, {}, []
     for d in documents:
-        text = by_file.get(d["path"], {}).get(str(d["doc"]).partition("#")[2])
+        path = _where(d)
+        text = by_file[path].get(str(d["doc"]).partition("#")[2])
         if text is None:
-            problems.append(f"{d['doc']}: cannot read {d['path']} again; shown without its text")
+            missing.setdefault(path, []).append(str(d["doc"]))
         elif len(text) != int(d["n_chars"]):
-            problems.append(f"{d['doc']}: {d['path']} changed since the run; shown without its text")
+            problems.append(f"{d['doc']}: {path} changed since the run; shown without its text")
         else:
             texts[d["doc"]] = text
-    return texts, problems
+    lost = []
+    for path, docs in missing.items():
+        what = "read from stdin" if path == STDIN else f"cannot read {path} again"
+        whose = docs[0] if len(docs) == 1 else f"{len(docs)} documents ({docs[0]} …)"
+        lost.append(f"{whose}: {what}; shown without the text")
+    return texts, lost + problems
 
 
 def spans(table: str, rows: Iterable[dict[str, Any]]) -> dict[str, list[Span]]:

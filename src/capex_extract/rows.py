@@ -121,6 +121,7 @@ class Document:
     reference_option: dt.date | None
     extracted_at: dt.datetime
     notes: str | None = None  # Extraction.notes, one per line
+    run_folder: str | None = None  # the run's working folder, where a relative `path` starts
 
 
 @dataclass

@@ -148,6 +148,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _optional("reference_option", pa.date32()),
         _required("extracted_at", pa.timestamp("ms", tz="UTC")),
         _optional("notes", pa.string()),
+        _optional("run_folder", pa.string()),
     ]),
     "capex": pa.schema([
         _optional("entity", pa.string()),

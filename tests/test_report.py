@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from capex_extract.report import Span, chart, highlight
+from capex_extract.report import Span, chart, highlight, series_colours
 
 CAPEX = Path(sys.executable).with_name("capex")
 if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
@@ -118,12 +118,45 @@ def test_highlights_nest_and_crossing_spans_are_left_out():
     assert nested == '<mark class="amounts" title="a">約<mark class="dates" title="b">1</mark>兆円</mark>'
 
 
-def test_the_chart_draws_whole_years_with_an_owner_and_a_dollar_value():
+def test_the_chart_says_what_it_could_not_draw_and_why():
     row = {"metric": "capex", "entity": "NTT", "period": "2025", "usd_low": "5e9", "usd_high": "6e9",
-           "usd_min": "5e9", "usd_max": "8e9", "conflict": "true"}
-    svg = chart([row, dict(row, period="2025-Q1"), dict(row, entity=""), dict(row, metric="revenue")])
-    assert svg.count('class="bar"') == 1 and "NTT 2025: 5,000,000,000–6,000,000,000 USD (sources disagree)" in svg
-    assert "No capex figure" in chart([dict(row, usd_low="")])
+           "usd_min": "5e9", "usd_max": "8e9", "conflict": "true", "periods": "2025"}
+    svg = chart([row, dict(row, period="2025-Q1"), dict(row, entity=""), dict(row, period=""),
+                 dict(row, usd_low=""), dict(row, metric="revenue")])
+    assert svg.count('class="bar"') == 1 and "NTT 2025: $5.0–6.0B (sources disagree)" in svg
+    assert "1 of 5 capex rows charted." in svg and "1 not charted: no owner named." in svg
+    assert "1 not charted: a part of a year (quarter, half, month or day)." in svg
+    assert "1 not charted: no period." in svg and "1 not charted: no dollar value." in svg
+    empty = chart([dict(row, usd_low="")])
+    assert "<svg" not in empty and "0 of 1 capex rows charted." in empty
+
+
+def test_fiscal_years_and_spans_of_years_are_charted_and_labelled():
+    row = {"metric": "capex", "entity": "NTT", "usd_low": "5e9", "usd_high": "5e9", "usd_min": "5e9",
+           "usd_max": "5e9", "conflict": "false"}
+    rows = [dict(row, period="2025", periods="FY2025"), dict(row, entity="KDDI", period="FY2026", periods="FY2026"),
+            dict(row, entity="Rakuten", period="2025-06-02/2028-06-01", periods="2025-06-02/2028-06-01"),
+            dict(row, entity="SoftBank", period="FY2024/FY2026", periods="FY2024/FY2026")]
+    svg = chart(rows)
+    assert svg.count('class="bar"') == 4 and "4 of 4 capex rows charted." in svg
+    assert "NTT (FY2025) $5.0B" in svg and "KDDI $5.0B" in svg
+    # The groups in order of the year they start in, a span after the years of its start.
+    labels = re.findall(r'class="period">(.*?)</text>', svg)
+    assert [re.sub("<[^>]+>", "", label) for label in labels] == [
+        "FY2024/FY2026", "2025", "2025-06-02/2028-06-01", "FY2026"]
+
+
+def test_every_series_has_its_own_colour_and_a_legend_entry():
+    for n in (1, 10, 11, 27, 60):
+        assert len(set(series_colours(n))) == n
+    row = {"metric": "capex", "period": "2025", "usd_low": "1e9", "usd_high": "1e9", "usd_min": "1e9",
+           "usd_max": "1e9", "conflict": "false"}
+    names = [f"Owner {i:02d}" for i in range(14)]
+    svg = chart([dict(row, entity=name) for name in names])
+    fills = re.findall(r'class="bar" data-entity="([^"]+)"[^>]*fill="([^"]+)"', svg)
+    assert sorted(e for e, _ in fills) == names and len({f for _, f in fills}) == 14
+    legend = re.findall(r'<li><span class="swatch" style="background:([^"]+)"></span>([^<]+)</li>', svg)
+    assert sorted(legend, key=lambda c: c[1]) == sorted(((f, e) for e, f in fills), key=lambda c: c[1])
 
 
 def test_the_chart_leaves_out_a_total_over_named_owners():
@@ -195,16 +228,60 @@ def png_size(path):
     return struct.unpack(">II", data[16:24]), len(data)
 
 
-def test_the_browser_draws_every_highlight(run_dir, browser, tmp_path):
-    done = chromium(browser, tmp_path / "profile", "--dump-dom", (run_dir / "report.html").as_uri())
+def drawn(browser, profile, page, width=1200):
+    done = chromium(browser, profile, f"--window-size={width},900", "--dump-dom", page.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
-    drawn = re.search(r'<output id="drawn"([^>]*)>(\d+) highlights drawn</output>', done.stdout)
-    assert drawn, "the page's script did not run"
-    counted = dict(re.findall(r'data-([a-z_]+)="(\d+)"', drawn.group(1)))
+    found = re.search(r'<output id="drawn" hidden=""([^>]*)></output>', done.stdout)
+    assert found, "the page's script did not run"
+    return {k: int(v) for k, v in re.findall(r'data-([a-z_]+)="(\d+)"', found.group(1))}, done.stdout
+
+
+def test_the_browser_draws_every_highlight(run_dir, browser, tmp_path):
+    counted, dom = drawn(browser, tmp_path / "profile", run_dir / "report.html")
     tables = ("amounts", "gpu_counts", "dates", "capacities")
     for table in tables:
-        assert int(counted[table]) == len(rows(run_dir / "out" / f"{table}.csv")), table
-    assert int(counted["total"]) == int(drawn.group(2)) == sum(int(counted[t]) for t in tables)
+        assert counted[table] == len(rows(run_dir / "out" / f"{table}.csv")), table
+    assert counted["total"] == sum(counted[t] for t in tables)
+    assert "highlights drawn" not in dom
+
+
+# Owners enough for more series than the ten colours of the palette, a fiscal year, a
+# fiscal span, a span from 今後3年間, a quarter and a figure with no period.
+MANY = ("富士通は2025年にAIデータセンターへ2000億円を投じる。NECは2025年に生成AI基盤へ1500億円を投資する計画だ。"
+        "日立製作所は2025年にデータセンター事業へ3000億円を投じる。ソニーグループは2025年にAI半導体へ800億円を投資する。"
+        "トヨタ自動車は2025年にAI開発へ1000億円を投じる方針だ。楽天グループは今後3年間でAIインフラに3000億円を投じる。"
+        "NTTは2025年度から2027年度までの3年間で1兆円を投資する。KDDIは2025年度にAIデータセンターへ1200億円を投じる。"
+        "米アップルは2025年にAIサーバーへ100億ドルを投じる。米オラクルは2025年にクラウド基盤へ250億ドルを投資する。"
+        "米インテルは2025年に半導体工場へ180億ドルを投じる計画だ。米テスラは2025年1～3月期にAI訓練設備へ20億ドルを投じた。"
+        "米アマゾンは新たなデータセンターに50億ドルを投じる。\n")
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    root = tmp_path_factory.mktemp("many")
+    (root / "2025-06-01_ai.txt").write_text(MANY, encoding="utf-8")
+    assert run("extract", root / "2025-06-01_ai.txt", "-o", root / "out").returncode == 0
+    assert run("report", root / "out", "-o", root / "report.html").returncode == 0
+    return root
+
+
+@pytest.mark.parametrize("width", [800, 1366])
+def test_the_chart_shows_every_charted_owner_at_any_width(many, browser, tmp_path, width):
+    charted = {r["entity"] for r in rows(many / "out" / "capex.csv")
+               if r["entity"] and r["period"] and "Q" not in r["period"]}
+    assert len(charted) == 11  # Amazon has no period, Tesla a quarter
+    counted, dom = drawn(browser, tmp_path / "profile", many / "report.html", width)
+    assert counted["series"] == counted["seen"] == len(charted)
+    assert "11 of 13 capex rows charted." in dom and "1 not charted: no period." in dom
+    for label in ("FY2025/FY2027", "NTT $6.7B", "KDDI (FY2025)"):
+        assert label.replace("/", "/</tspan>") in dom or label in dom
+    legend = set(re.findall(r'</span>([^<]+)</li>', dom))
+    assert charted <= legend
+    # The page never needs a sideways scroll.
+    shot = tmp_path / "shot.png"
+    done = chromium(browser, tmp_path / "profile", f"--window-size={width},900", f"--screenshot={shot}",
+                    (many / "report.html").as_uri())
+    assert done.returncode == 0 and png_size(shot)[0] == (width, 900)
 
 
 def test_the_browser_renders_a_screenshot(run_dir, browser, tmp_path):

@@ -10,12 +10,14 @@ from __future__ import annotations
 import html
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .readers import STDIN, iter_sources
 from .rows import InputError
+from .views import human as _money
 
 COLOURS = {"amounts": "#ffd966", "gpu_counts": "#93d69b", "dates": "#9cc4f0", "capacities": "#f4b6d8"}
 _SERIES = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
@@ -132,51 +134,138 @@ def highlight(text: str, marks: list[Span]) -> str:
     return "".join(out)
 
 
-def chart(capex: list[dict[str, Any]], width: int = 900, height: int = 320) -> str:
-    """Capex by entity and year as grouped bars in US dollars: the leading figure's middle
-    as the bar, the spread of all sources as a whisker. Only whole years with a named owner."""
-    # A total over several owners is not stacked beside its members' own figures.
-    points = [r for r in capex if r["metric"] == "capex" and not _blank(r.get("entity"))
-              and str(r.get("aggregate")).lower() != "true"
-              and str(r.get("period") or "").isdigit() and not _blank(r.get("usd_low"))]
+_YEAR = re.compile(r"(FY)?(\d{4})")
+_SPAN = re.compile(r"(FY)?(\d{4})(?:-\d{2}){0,2}/(FY)?(\d{4})(?:-\d{2}){0,2}")
+
+
+def period_group(period: str) -> tuple[tuple[int, int, int], str] | None:
+    """Where a period goes on the chart's axis, and its label: a calendar or fiscal year
+    (2025, FY2025), or a span of several years (FY2023/FY2027, 2025-01-23/2029-01-22) after
+    the years it starts in; None for a part of a year (a quarter, a month, a day)."""
+    if m := _YEAR.fullmatch(period):
+        return (int(m[2]), 0, bool(m[1])), period
+    if (m := _SPAN.fullmatch(period)) and int(m[4]) > int(m[2]):
+        return (int(m[2]), int(m[4]) - int(m[2]), bool(m[1])), period
+    return None
+
+
+def _why_not_charted(r: dict[str, Any]) -> str | None:
+    if _blank(r.get("entity")):
+        return "no owner named"
+    if _blank(r.get("period")):
+        return "no period"
+    if period_group(str(r["period"])) is None:
+        return "a part of a year (quarter, half, month or day)"
+    if _blank(r.get("usd_low")):
+        return "no dollar value"
+    return None
+
+
+def series_colours(n: int) -> list[str]:
+    """A colour per series, all different: the ten of a common palette, or as many hues
+    evenly apart in three lightnesses when there are more."""
+    if n <= len(_SERIES):
+        return list(_SERIES[:n])
+    return [f"hsl({round(360 * j / n)},{(70, 55, 80)[j % 3]}%,{(45, 32, 60)[j % 3]}%)" for j in range(n)]
+
+
+def chart(capex: list[dict[str, Any]], height: int = 300) -> str:
+    """Capex by entity and period in US dollars, as bars grouped by period: the leading
+    figure's middle as the bar, the spread of all sources as a whisker, each bar named under
+    it and coloured by owner. Years, fiscal years and spans of several years are charted;
+    what is not (an aggregate, whose members are; a row without owner, period or dollar
+    value; a part of a year) is counted with its reason under the chart."""
+    capex = [r for r in capex if r["metric"] == "capex"]
+    aggregates = [r for r in capex if str(r.get("aggregate")).lower() == "true"]
+    reasons: dict[str, int] = {}
+    points = []
+    for r in capex:
+        why = None if r in aggregates else _why_not_charted(r)
+        if why:
+            reasons[why] = reasons.get(why, 0) + 1
+        elif r not in aggregates:
+            points.append(r)
+    notes = [f"{len(points)} of {len(capex)} capex rows charted."]
+    if aggregates:
+        notes.append(f"{len(aggregates)} aggregate{'s' * (len(aggregates) > 1)} left out (a total over named owners, "
+                     "whose own figures are charted).")
+    notes += [f"{n} not charted: {why}." for why, n in sorted(reasons.items(), key=lambda kv: -kv[1])]
+    foot = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     if not points:
-        return '<p class="empty">No capex figure with an owner, a year and a dollar value.</p>'
-    years = sorted({int(r["period"]) for r in points})
-    entities = sorted({str(r["entity"]) for r in points})
-    top = max(float(r["usd_max"]) for r in points)
-    left, bottom, legend = 70, 40, 16 * len(entities) + 10
-    plot_w, plot_h = width - left - 20, height - bottom - 20
-    group_w = plot_w / len(years)
-    bar_w = max(2.0, (group_w * 0.8) / len(entities))
-    y = lambda v: 20 + plot_h * (1 - v / top)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="{width}" '
-             f'height="{height + legend}" viewBox="0 0 {width} {height + legend}">',
-             f'<text x="{left}" y="12" class="axis">capex, billion US dollars</text>']
-    for k in range(5):
-        v = top * k / 4
-        parts.append(f'<line x1="{left}" x2="{width - 20}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" class="axis">{v / 1e9:,.0f}</text>')
-    for i, year in enumerate(years):
-        parts.append(f'<text x="{left + group_w * (i + 0.5):.1f}" y="{height - bottom + 18}" '
-                     f'text-anchor="middle" class="axis">{year}</text>')
-    for r in points:
-        i, j = years.index(int(r["period"])), entities.index(str(r["entity"]))
-        x = left + group_w * i + group_w * 0.1 + bar_w * j
-        mid = (float(r["usd_low"]) + float(r["usd_high"])) / 2
-        colour = _SERIES[j % len(_SERIES)]
-        tip = html.escape(f"{r['entity']} {r['period']}: {_value(r['usd_low'], r['usd_high'], 'USD')}"
-                          + (" (sources disagree)" if str(r["conflict"]).lower() == "true" else ""))
-        parts.append(f'<rect class="bar" x="{x:.1f}" y="{y(mid):.1f}" width="{bar_w * 0.9:.1f}" '
-                     f'height="{y(0) - y(mid):.1f}" fill="{colour}"><title>{tip}</title></rect>')
-        cx = x + bar_w * 0.45
-        parts.append(f'<line class="whisker" x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(float(r["usd_max"])):.1f}" '
-                     f'y2="{y(float(r["usd_min"])):.1f}"/>')
-    for j, entity in enumerate(entities):
-        ly = height + 4 + 16 * j
-        parts.append(f'<rect x="{left}" y="{ly}" width="10" height="10" fill="{_SERIES[j % len(_SERIES)]}"/>'
-                     f'<text x="{left + 16}" y="{ly + 9}" class="axis">{html.escape(entity)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        return f'<ul class="chart-notes">{foot}</ul>'
+    groups = sorted({period_group(str(r["period"])) for r in points})  # type: ignore[type-var]
+    entities = sorted({str(r["entity"]) for r in points}, key=str.casefold)
+    colours = dict(zip(entities, series_colours(len(entities))))
+    by_group = {label: sorted((r for r in points if r["period"] == label), key=lambda r: str(r["entity"]).casefold())
+                for _, label in groups}
+    step = _tick(max(float(r["usd_max"]) for r in points) / 4)
+    top = step * math.ceil(max(float(r["usd_max"]) for r in points) / step)
+    left, gap, char = 56, 14, 6.6
+    labels = {id(r): f"{_short(str(r['entity']))}{_fiscal(r)} {_money(r['usd_low'], r['usd_high'])}" for r in points}
+    names = char * 0.9 * max(map(len, labels.values())) + 12
+    # Bars share about 1,000 units of width; a group is at least as wide as its label.
+    n_bars = len(points)
+    bar = min(56.0, max(24.0, (1000 - left - gap * len(groups)) / n_bars))
+    widths = {label: max(len(by_group[label]) * bar, char * max(map(len, label.split("/"))) + 4) for _, label in groups}
+    width = left + sum(w + gap for w in widths.values()) + 10
+    y = lambda v: 24 + height * (1 - v / top)  # noqa: E731
+    base = y(0)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" viewBox="0 0 {width:.0f} '
+             f'{base + names + 44:.0f}" style="max-width:{width:.0f}px">',
+             '<text x="0" y="12" class="axis">capex, billion US dollars</text>']
+    for k in range(round(top / step) + 1):
+        v = step * k
+        parts.append(f'<line x1="{left}" x2="{width - 10:.1f}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" class="axis">{v / 1e9:,.6g}</text>')
+    x = left + gap / 2
+    for _, label in groups:
+        members = by_group[label]
+        start = x + (widths[label] - len(members) * bar) / 2
+        for k, r in enumerate(members):
+            mid = (float(r["usd_low"]) + float(r["usd_high"])) / 2
+            entity = str(r["entity"])
+            money = _money(r["usd_low"], r["usd_high"])
+            tip = html.escape(f"{entity} {label}{_fiscal(r)}: {money}" + (" (sources disagree)" if str(r["conflict"]).lower() == "true" else ""))
+            # At least a sliver: a small figure beside a large one stays in sight.
+            h = max(2.0, base - y(mid))
+            bx = start + bar * k
+            parts.append(f'<rect class="bar" data-entity="{html.escape(entity)}" x="{bx + 2:.1f}" y="{base - h:.1f}" '
+                         f'width="{bar - 4:.1f}" height="{h:.1f}" fill="{colours[entity]}"><title>{tip}</title></rect>')
+            cx = bx + bar / 2
+            parts.append(f'<line class="whisker" x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(float(r["usd_max"])):.1f}" '
+                         f'y2="{y(float(r["usd_min"])):.1f}"/>'
+                         f'<text class="name" transform="translate({cx + 3.5:.1f},{base + 6:.1f}) rotate(-90)" '
+                         f'text-anchor="end">{html.escape(labels[id(r)])}<title>{tip}</title></text>')
+        centre = x + widths[label] / 2
+        lines = label.split("/")
+        parts.append(f'<text x="{centre:.1f}" y="{base + names + 14:.1f}" text-anchor="middle" class="period">'
+                     + "".join(f'<tspan x="{centre:.1f}" dy="{13 * (i > 0)}">{html.escape(t)}{"/" * (i < len(lines) - 1)}'
+                               "</tspan>" for i, t in enumerate(lines)) + "</text>")
+        x += widths[label] + gap
+        parts.append(f'<line x1="{x - gap / 2:.1f}" x2="{x - gap / 2:.1f}" y1="{base}" y2="{base + names + 34}" class="grid"/>')
+    parts.append(f'<line x1="{left}" x2="{width - 10:.1f}" y1="{base}" y2="{base}" class="baseline"/></svg>')
+    legend = "".join(f'<li><span class="swatch" style="background:{c}"></span>{html.escape(e)}</li>'
+                     for e, c in colours.items())
+    return f'{"".join(parts)}<ul class="legend">{legend}</ul><ul class="chart-notes">{foot}</ul>'
+
+
+def _fiscal(r: dict[str, Any]) -> str:
+    """` (FY2025)` for a calendar-year row the articles gave as a fiscal year."""
+    fiscal = sorted({p for p in str(r.get("periods") or "").split(";") if p.startswith("FY")})
+    return f" ({'/'.join(fiscal)})" if fiscal and not str(r["period"]).startswith("FY") else ""
+
+
+def _tick(rough: float) -> float:
+    """A round step for the axis near `rough`: 1, 2, 2.5 or 5 times a power of ten."""
+    if rough <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(rough))
+    return next(power * m for m in (1, 2, 2.5, 5, 10) if power * m >= rough)
+
+
+def _short(entity: str, room: int = 18) -> str:
+    """An owner's name as it fits under a bar; the tooltip and the legend have it whole."""
+    return entity if len(entity) <= room else entity[:room - 1] + "…"
 
 
 def _capacity_table(capacity: list[dict[str, Any]]) -> str:
@@ -196,42 +285,59 @@ def _capacity_table(capacity: list[dict[str, Any]]) -> str:
 
 
 def _capex_table(capex: list[dict[str, Any]]) -> str:
-    head = ("entity", "metric", "period", "figure", "USD", "USD min–max", "sources", "status", "quote")
+    head = ("entity", "metric", "period", "figure", "USD", "USD, all sources", "sources", "status", "quote")
     rows = []
     for r in capex:
-        usd = "" if _blank(r.get("usd_low")) else _value(r["usd_low"], r["usd_high"])
-        spread = "" if _blank(r.get("usd_min")) else _value(r["usd_min"], r["usd_max"])
         conflict = str(r["conflict"]).lower() == "true"
-        cells = (r.get("entity") or "—", r["metric"], r.get("period") or "—",
-                 _value(r["amount_low"], r["amount_high"], r["currency"]), usd, spread,
-                 f"{r['n_documents']} doc, {r['n_mentions']} mention" + (", conflict" if conflict else ""),
+        marks = [word for word, field in (("conflict", "conflict"), ("revised", "revision"), ("aggregate", "aggregate"))
+                 if str(r.get(field)).lower() == "true"]
+        cells = (str(r.get("entity") or "—").replace(";", "; "), r["metric"], r.get("period") or "—",
+                 _money(r["amount_low"], r["amount_high"], r["currency"]), _money(r["usd_low"], r["usd_high"]),
+                 _money(r["usd_min"], r["usd_max"]),
+                 f"{r['n_documents']} doc, {r['n_mentions']} mention" + "".join(f", {m}" for m in marks),
                  r.get("status") or "", f"{r['sentence']} ({r['doc']})")
         rows.append(f'<tr{" class=conflict" if conflict else ""}>'
-                    + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+                    + "".join(f'<td{" class=num" * (2 < i < 6)}>{html.escape(str(c)).replace("/", "/<wbr>")}</td>' for i, c in enumerate(cells))
+                    + "</tr>")
     return ("<table class=capex><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
 
 _STYLE = """
-body{font-family:"Noto Sans CJK JP","Hiragino Sans",sans-serif;margin:2em;max-width:70em;color:#222}
+body{font-family:"Noto Sans CJK JP","Hiragino Sans","IPAGothic",sans-serif;margin:1.5em;color:#222}
 mark{border-radius:3px;padding:0 1px;cursor:help}
 """ + "".join(f"mark.{t}{{background:{c}}}.key.{t}{{background:{c};padding:0 .4em}}" for t, c in COLOURS.items()) + """
-.doc{border-top:1px solid #ccc;margin-top:1.5em}.text{white-space:pre-wrap;line-height:1.8}
+.doc{border-top:1px solid #ccc;margin-top:1.5em;max-width:70em}.text{white-space:pre-wrap;line-height:1.8}
 .furniture{color:#999}.problem{color:#a00}
-table.capex{border-collapse:collapse;font-size:.85em}table.capex td,table.capex th{border:1px solid #ddd;padding:2px 6px;vertical-align:top}
-tr.conflict{background:#fde2e2}.axis{font-size:11px;fill:#444}.grid{stroke:#e4e4e4}.whisker{stroke:#222;stroke-width:1.5}
+table.capex{border-collapse:collapse;font-size:.85em;width:100%}
+table.capex td,table.capex th{border:1px solid #ddd;padding:2px 6px;vertical-align:top;text-align:left}
+table.capex td.num{white-space:nowrap;text-align:right}table.capex td{overflow-wrap:anywhere}
+tr.conflict{background:#fde2e2}svg.chart{width:100%;height:auto;display:block}
+.axis{font-size:11px;fill:#444}.name{font-size:10px;fill:#222}.period{font-size:11px;font-weight:bold;fill:#222}
+.grid{stroke:#e4e4e4}.baseline{stroke:#888}.whisker{stroke:#222;stroke-width:1.5}
+ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2em 1.2em;font-size:.85em}
+.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.35em;vertical-align:-.1em;border-radius:2px}
+ul.chart-notes{font-size:.85em;color:#555}
 """
 
-# Counts the highlights the browser actually drew, for a reader and for the tests.
+# Counts what the browser actually drew, for the tests: the highlights, and the owners
+# with a bar at least a pixel wide inside the window.
 _SCRIPT = """
 document.addEventListener("DOMContentLoaded", function () {
   var out = document.getElementById("drawn");
   var total = document.querySelectorAll("mark").length;
-  out.textContent = total + " highlights drawn";
   out.dataset.total = total;
   ["amounts", "gpu_counts", "dates", "capacities"].forEach(function (t) {
     out.dataset[t] = document.querySelectorAll("mark." + t).length;
   });
+  var series = {}, seen = {}, right = document.documentElement.clientWidth;
+  document.querySelectorAll("rect.bar").forEach(function (bar) {
+    var box = bar.getBoundingClientRect(), who = bar.dataset.entity;
+    series[who] = true;
+    if (box.width >= 1 && box.left >= 0 && box.right <= right) { seen[who] = true; }
+  });
+  out.dataset.series = Object.keys(series).length;
+  out.dataset.seen = Object.keys(seen).length;
 });
 """
 
@@ -264,9 +370,9 @@ def render(tables: dict[str, list[dict[str, Any]]], texts: dict[str, str], probl
         f"<style>{_STYLE}</style><script>{_SCRIPT}</script></head><body>",
         "<h1>capex-extract report</h1>",
         f"<p>{len(tables['documents'])} documents. Highlights: {legend}. Hover a highlight for what the "
-        "rules read in it. <output id=drawn></output></p>",
+        "rules read in it.<output id=drawn hidden></output></p>",
         "".join(f'<p class="problem">{html.escape(p)}</p>' for p in problems),
-        "<h2>Capex by entity and year</h2>", chart(tables.get("capex", [])),
+        "<h2>Capex by entity and period</h2>", chart(tables.get("capex", [])),
         "<h2>Consolidated amounts</h2>", _capex_table(tables.get("capex", [])),
         "<h2>Power and compute capacity</h2>", _capacity_table(tables.get("capacity", [])),
         "".join(docs), "</body></html>\n"])

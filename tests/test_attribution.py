@@ -479,3 +479,11 @@ def test_a_multiple_of_a_date_makes_it_a_point_of_comparison(text, period):
 def test_the_same_period_a_year_earlier_counts_from_the_period_of_the_sentence_before():
     text = "2025年上半期の売上高は前年同期の2倍の800億円だった。昨年同期は50億円の赤字を計上していた。"
     assert [p for *_, p in rows(text)] == ["2025-H1", "2024-H1"]
+
+
+@pytest.mark.parametrize("text, period", [
+    ("メタは2027年にこれがさらに増えると見込む。一方、アマゾンの設備投資額は300億ドルだった。", None),
+    ("メタは2027年に新しい計画を始める。アマゾンの設備投資額は300億ドルになる。", "2027"),
+])
+def test_a_sentence_that_turns_away_takes_no_period_from_the_one_before(text, period):
+    assert [p for *_, p in rows(text)] == [period]

@@ -231,6 +231,7 @@ class Attributor:
         self.market_scope = re.compile(alternation(list(lex.cues["market_scope"])))
         self.open_future = re.compile(alternation(list(lex.cues["open_future"])))
         self.part_of = re.compile(rf"\s*(?:{alternation(list(lex.cues['part_of']))})")
+        self.contrast = re.compile(rf"\s*(?:{alternation(list(lex.cues['contrast']))})")
         # 「OpenAIに100億ドルを投資」: a company as the recipient of an investment word; a
         # particle continued by hiragana is another word (にとって, によると, には).
         self.recipient_after = re.compile(rf"\s*(?:{alternation(list(lex.cues['recipient']))})(?![\u3040-\u309f])")
@@ -252,6 +253,10 @@ class Attributor:
     def opens_with_part(self, text: str, start: int) -> bool:
         """「このうち…」: the sentence is about a part of the figure before it."""
         return bool(self.part_of.match(text, start))
+
+    def opens_with_contrast(self, text: str, start: int) -> bool:
+        """「一方、…」: the sentence turns to another subject, away from the one before."""
+        return bool(self.contrast.match(text, start))
 
     # -- organisations ---------------------------------------------------------------------
     def view(self, text: str, start: int, end: int, tokens: list[Token], last_named: str | None = None,

@@ -62,9 +62,11 @@ class Discourse:
     owners: list[str] = field(default_factory=list)  # named in the current sentence
     country_names: frozenset[str] = frozenset()  # the canonical names of countries
 
-    def period_for(self, opens_with_part: bool) -> DateMatch | None:
-        """The period of a figure whose own sentence names none."""
-        return self.intro_period or (self.fact_period if opens_with_part else None) or self.section_period
+    def period_for(self, opens_with_part: bool, opens_with_contrast: bool = False) -> DateMatch | None:
+        """The period of a figure whose own sentence names none. A sentence that turns away
+        (一方、) takes none from the figure-less sentence before it, which spoke of another."""
+        intro = None if opens_with_contrast else self.intro_period
+        return intro or (self.fact_period if opens_with_part else None) or self.section_period
 
     def reported_for(self, f: Fact, t: str, sent: tuple[int, int]) -> DateMatch | None:
         """The reported period, for a figure that names none: every figure of an article that
@@ -159,7 +161,7 @@ def _sentence(lex: Lexicon, attributor: Attributor, gpu: GpuRules, t: str, sent:
     ctx.owners = []
     keywords = attributor.keywords(t, tokens) if here else []
     periods = attributor.periods(t, [f.q for f in here], dates, sent, brackets)
-    carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]))
+    carried_period = ctx.period_for(attributor.opens_with_part(t, sent[0]), attributor.opens_with_contrast(t, sent[0]))
     starts = tuple(f.q.start for f in here if f.kind == "money")
     each = attributor.respectively(t, view, [f.q for f in here], sent[1], brackets)
     for n, (f, period) in enumerate(zip(here, periods)):

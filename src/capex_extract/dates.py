@@ -135,6 +135,8 @@ _YEAR_HEAD = re.compile(
     # R7年度, H31年: an era by its initial, as forms and IR tables write it
     rf"|(?<![A-Za-z])(?P<era_i>[{''.join(_ERA_INITIAL)}])(?P<ein>[0-9]{{1,2}})"
     rf"|(?P<y>[12][0-9]{{3}}|[1-9][0-9]{{2}}(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月)|[{_KD}]{{4}}|二千[{_KD}十]{{0,3}})"
+    # 07年3月, 98年4月: two digits of any decade are a year where a month follows
+    rf"|(?P<yym>[0-9]{{2}})(?={_SP}年{_SP}(?:の{_SP})?{_MONTH_N}{_SP}月(?!間|目))"
     rf"|{_YY}){_SP}年"
     r"(?!間|代|以上|以内|ぶり|来|目|連続|超|余り|近く)(?P<fy>度)?"
     rf"|{_NB}(?P<fy_y>[12][0-9]{{3}}){_SP}会計年度"
@@ -201,23 +203,40 @@ _ANCHORED = re.compile(
 _DECADE = re.compile(rf"(?:(?P<cent>今世紀|前世紀)の{_SP})?{_NB}(?P<n>[12][0-9]{{2}}0|[0-9]0){_SP}年代")
 _CENTURY = re.compile(rf"{_NB}(?P<n>[0-9]{{1,2}}|[{_KD}十]{{1,3}}){_SP}世紀")
 _YMD_NUM = re.compile(
-    r"(?<![0-9./-])(?P<y>[12][0-9]{3})(?P<sep>[/.-])(?P<m>1[0-2]|0?[1-9])(?P=sep)"
-    r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[./-][0-9])")
+    r"(?<![0-9./-])(?P<y>[12][0-9]{3})(?P<sep>[/.・-])(?P<m>1[0-2]|0?[1-9])(?P=sep)"
+    r"(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9]|[./・-][0-9])")
+# 令和7/6/3, R7.6.3, H31・4・30: an era year in a numeric date, as forms and notices write it
+_ERA_NUM = re.compile(
+    rf"(?:(?P<era>{alternation(_ERA_BASE)})|(?<![A-Za-z])(?P<era_i>[{''.join(_ERA_INITIAL)}]))"
+    r"(?P<n>[0-9]{1,2}|元)(?P<sep>[/.・])(?P<m>1[0-2]|0?[1-9])(?P=sep)(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9])")
+# What may follow a date written with dots (2024.3, 3.15) and not a decimal number.
+_AFTER_DOTS = r"(?= ?(?:に|から|まで|\(|付|時点|現在|~|、|。|$))"
 _DMY_NUM = re.compile(
     r"(?<![0-9./-])(?P<a>[0-9]{1,2})(?P<sep>[/.-])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[12][0-9]{3})(?![0-9])")
 # 25/3/7 and 21/04/16: a two-digit year first, as Japanese writes dates; 05/05/89 only when
 # the last part cannot be a day. Dashes are left out: 3-7-27 is far more often an address.
 _YMD_SHORT = re.compile(
     r"(?<![0-9./-])(?P<a>[0-9]{2})/(?P<b>[0-9]{1,2})/(?P<c>[0-9]{1,2})(?![0-9]|[./-][0-9])")
-_YM_NUM = re.compile(r"(?<![0-9./-])(?P<y>[12][0-9]{3})/(?P<m>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9])")
+_YM_NUM = re.compile(r"(?<![0-9./-])(?P<y>[12][0-9]{3})(?:/(?P<m>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9])"
+                     rf"|\.(?P<m2>1[0-2]|0?[1-9])(?![0-9]|[./-][0-9]){_AFTER_DOTS})")
 # A bare 3/7 is also a fraction: only take it before a particle that dates take.
 _MD_NUM = re.compile(
     r"(?<![0-9./,-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12][0-9]|0?[1-9])"
-    r"(?= ?(?:に|から|まで|\(|、|,|付|時点|現在))")
+    r"(?= ?(?:に|から|まで|\(|、|,|付|時点|現在|~))"
+    # 3.15: dots too, where no decimal number can be meant (not before に or 、)
+    r"|(?<![0-9A-Za-z./,-])(?P<m2>1[0-2]|0?[1-9])\.(?P<d2>3[01]|[12][0-9]|0?[1-9])"
+    r"(?= ?(?:から|まで|\(|付|時点|現在|~))")
+# 2025/6/3~5, 6/3~5: a numeric date's range to a later day of its month
+_T_NUM_DAY = re.compile(r"~(?P<d>3[01]|[12][0-9]|0?[1-9])(?![0-9./])")
+# 2025春, 2026夏: a season written straight after a year
+_YEAR_SEASON = re.compile(rf"{_NB}(?P<y>[12][0-9]{{3}})(?P<s>[{''.join(_SEASON)}])(?![\u3400-\u9fff])")
+# Q3 alone, as English-style IR writes it: a quarter of the reference's year, as 第3四半期
+_BARE_Q = re.compile(r"(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9A-Za-z])")
 
 # Tails that extend a year or a month head.
 _T_MONTH = re.compile(rf"{_SP}(?:の{_SP})?(?P<m>{_MONTH_N}){_SP}月(?!間|目|曜)")
 _T_DAY = re.compile(rf"{_SP}(?:の{_SP})?(?P<d>{_DAY_N}){_SP}日{_DAY_STOP}")
+_T_DAY_RANGE = re.compile(rf"{_SP}(?:の{_SP})?(?P<d1>{_DAY_N}){_SP}~{_SP}(?P<d2>{_DAY_N}){_SP}日{_DAY_STOP}")
 _T_WD = re.compile(rf"{_SP}(?:[,、]{_SP})?(?:の{_SP})?{_WD}|{_SP}\( ?(?P<wd2>[{''.join(_WEEKDAY)}])(?:曜日?)? ?\)")
 _T_WEEK_OF_DAY = re.compile(r"の週(?!末)")
 _T_WEEK_OF = re.compile(rf"{_SP}(?:の{_SP})?(?:第{_SP}(?P<n>[1-6一二三四五六]){_SP}週|(?P<last>最後|最終)の?{_SP}週)(?!間|末)")
@@ -353,6 +372,13 @@ def _month_tails(text: str, pos: int, y: int | None, m: int, start: int, relativ
     or 期 (2025年3月期: the fiscal year ending that month)."""
     rule_base = "date.ymd" if explicit else "date.md"
     kind = "other" if explicit else "md"
+    if (t := _T_DAY_RANGE.match(text, pos)) and _num(t["d1"]) < _num(t["d2"]):
+        try:
+            first, last = (dt.date(y, m, _num(t["d1"])), dt.date(y, m, _num(t["d2"]))) if y is not None else (None, None)
+        except ValueError:
+            first = last = None
+        label = f"{first.isoformat()}/{last.isoformat()}" if first and last else None
+        return _Cand(DateMatch(start, t.end(), label, first, last, "range", relative, ey, "date.day_range"), kind, m)
     if (t := _T_DAY.match(text, pos)):
         d = _num(t["d"])
         end = t.end()
@@ -538,6 +564,9 @@ def _year_led(text: str, ref: Reference | None) -> list[_Cand]:
                 y = _ERA_BASE[h["era"]] + _num(h["en"])
             elif h["era_i"]:
                 y = _ERA_INITIAL[h["era_i"]] + int(h["ein"])
+            elif h["yym"]:
+                yy = int(h["yym"])
+                y = yy + (2000 if yy < 50 else 1900)
             elif h["yy"] or h["yy2"]:
                 y = 2000 + int(h["yy"] or h["yy2"])
                 if not 15 <= y - 2000 <= 39:
@@ -636,8 +665,22 @@ def _month_led(text: str, ref: Reference | None) -> list[_Cand]:
     return out
 
 
+# 3~5日 with no month: days of the reference's month, as a bare 3日 is
+_DAY_RANGE_HEAD = re.compile(rf"{_NB}(?<![月/])(?P<d1>{_DAY_N}){_SP}~{_SP}(?P<d2>{_DAY_N}){_SP}日{_DAY_STOP}(?!で)")
+
+
 def _day_led(text: str, ref: Reference | None) -> list[_Cand]:
     out: list[_Cand] = []
+    for h in _DAY_RANGE_HEAD.finditer(text):
+        d1, d2 = _num(h["d1"]), _num(h["d2"])
+        first = _bare_day(ref.date if ref else None, d1, None) if d1 < d2 else None
+        try:
+            last = first.replace(day=d2) if first else None
+        except ValueError:
+            last = None
+        label = f"{first.isoformat()}/{last.isoformat()}" if first and last else None
+        out.append(_Cand(DateMatch(h.start(), h.end(), label, first if last else None, last, "range", True, None,
+                                   "date.day_range")))
     for h in _DAY_HEAD.finditer(text):
         d, end, wd = _num(h["d"]), h.end(), None
         if (w := _T_WD.match(text, end)):
@@ -918,10 +961,14 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
             date = dt.date(y, m, d)
         except ValueError:
             return
-        out.append(_Cand(_day(h.start(), h.end(), date, False, y, "date.numeric")))
+        out.append(_Cand(_day_span(text, h.start(), h.end(), date, False, y) or
+                         _day(h.start(), h.end(), date, False, y, "date.numeric")))
 
     for h in _YMD_NUM.finditer(text):
         add(h, int(h["y"]), int(h["m"]), int(h["d"]))
+    for h in _ERA_NUM.finditer(text):
+        base = _ERA_BASE[h["era"]] if h["era"] else _ERA_INITIAL[h["era_i"]]
+        add(h, base + (1 if h["n"] == "元" else int(h["n"])), int(h["m"]), int(h["d"]))
     for h in _DMY_NUM.finditer(text):
         a, b = int(h["a"]), int(h["b"])
         # Slashes are month first (02/22/2016), dots and dashes day first (21-04-2016).
@@ -932,18 +979,40 @@ def _numeric(text: str, ref: Reference | None) -> list[_Cand]:
         yy, m, d = (c, a, b) if c > 31 else (a, b, c)
         add(h, yy + (1900 if yy >= 50 else 2000), m, d)
     for h in _YM_NUM.finditer(text):
-        y, m = int(h["y"]), int(h["m"])
+        y, m = int(h["y"]), int(h["m"] or h["m2"])
         out.append(_Cand(DateMatch(h.start(), h.end(), f"{y}-{m:02d}", dt.date(y, m, 1), _month_end(y, m), "month",
                              False, y, "date.numeric")))
     for h in _MD_NUM.finditer(text):
-        m, d = int(h["m"]), int(h["d"])
+        m, d = int(h["m"] or h["m2"]), int(h["d"] or h["d2"])
         y = _look_back_year(ref, m, d)
         try:
             date = dt.date(y, m, d) if y is not None else None
         except ValueError:
             continue
-        out.append(_Cand(_day(h.start(), h.end(), date, True, None, "date.numeric"), "md", m, d))
+        span = _day_span(text, h.start(), h.end(), date, True, None) if date else None
+        out.append(_Cand(span or _day(h.start(), h.end(), date, True, None, "date.numeric"), "md", m, d))
+    for h in _YEAR_SEASON.finditer(text):
+        y = int(h["y"])
+        out.append(_Cand(_season(h.start(), h.end(), y, h["s"], False, y, "date.season")))
+    for h in _BARE_Q.finditer(text):
+        q = int(h["q"])
+        y = _look_back_year(ref, 3 * q - 2)
+        s, e = _quarter_dates(y, q) if y is not None else (None, None)
+        out.append(_Cand(DateMatch(h.start(), h.end(), y and f"{y}-Q{q}", s, e, "quarter", True, None, "date.quarter")))
     return out
+
+
+def _day_span(text: str, start: int, end: int, first: dt.date, relative: bool, ey: int | None) -> DateMatch | None:
+    """A numeric date followed by ~D (2025/6/3~5): the days from it to D of its month."""
+    t = _T_NUM_DAY.match(text, end)
+    if t is None or int(t["d"]) <= first.day:
+        return None
+    try:
+        last = first.replace(day=int(t["d"]))
+    except ValueError:
+        return None
+    return DateMatch(start, t.end(), f"{first.isoformat()}/{last.isoformat()}", first, last, "range", relative, ey,
+                     "date.day_range")
 
 
 _RULES = (_year_led, _month_led, _day_led, _weekday_led, _week_led, _relative_words, _period_words, _offsets,

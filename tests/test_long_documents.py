@@ -27,6 +27,7 @@ PATTERNS = {
     "gpu count": "GPU1万基",
     "counts in a list": "GPU1万基、2万基、",
     "bare count": "1万基",
+    "names in a list": "ソフトバンクとマイクロソフト、",
     "year": "2025年",
     "amount": "100億円",
     "digit": "1",

@@ -141,11 +141,47 @@ def _headline_subject(text: str, start: int, mentions: list[OrgMention]) -> list
 
 
 def _group_entity(mentions: list[OrgMention], group: int) -> str:
-    names: list[str] = []
-    for m in mentions:
-        if m.group == group:
-            names += [n for n in m.canonical.split(";") if n not in names]
-    return ";".join(names)
+    """The names of a group of mentions (a list: 「NTT、KDDI、ソフトバンクの3社」) joined by ;,
+    in order, each once."""
+    return _group_entities(mentions).get(group, "")
+
+
+# The groups of the mentions asked about last: the rules ask about each mention of a
+# sentence in turn, and a list of many names would cost its length for each.
+_GROUPS: tuple[list[OrgMention], dict[int, str]] | None = None
+
+
+def _group_entities(mentions: list[OrgMention]) -> dict[int, str]:
+    global _GROUPS
+    memo = _GROUPS
+    if memo is None or memo[0] is not mentions:
+        names: dict[int, list[str]] = {}
+        seen: dict[int, set[str]] = {}
+        for m in mentions:
+            new = [n for n in m.canonical.split(";") if n not in seen.setdefault(m.group, set())]
+            names.setdefault(m.group, []).extend(new)
+            seen[m.group].update(new)
+        memo = _GROUPS = (mentions, {g: ";".join(ns) for g, ns in names.items()})
+    return memo[1]
+
+
+class _Spans:
+    """Spans that do not overlap, kept in order, so that whether a new one overlaps any is
+    a bisection: only the last one starting before its end can."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        ordered = sorted(spans)
+        self.starts, self.ends = [s for s, _, _ in ordered], [e for _, e, _ in ordered]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, spans: list[tuple[int, int, str]], span: tuple[int, int, str]) -> None:
+        spans.append(span)
+        i = bisect.bisect_left(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
 
 
 def _script(text: str, i: int) -> str:
@@ -343,30 +379,31 @@ class Attributor:
                 spans.append((s, words[hit[0]].end, hit[1]))
                 i = hit[0]
             i += 1
+        taken = _Spans(spans)
         # Sudachi sometimes glues a name to what follows (「度(バイドゥ)」 is one token): a
         # match that no same-script letter continues is a whole word too.
         if tokens:
             for m in self.lex.org_re.finditer(text, tokens[0].start, tokens[-1].end):
-                if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
+                if (not taken.overlaps(m.start(), m.end())
                         and _script(text, m.start() - 1) != _script(text, m.start())
                         and _script(text, m.end()) != _script(text, m.end() - 1)):
-                    spans.append((m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
+                    taken.add(spans, (m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
             for m in _GLOSSED_NAME.finditer(text, tokens[0].start, tokens[-1].end):
-                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), m.group("latin").strip()))
+                if not taken.overlaps(m.start(), m.end()):
+                    taken.add(spans, (m.start(), m.end(), m.group("latin").strip()))
             for m in _COMPANY_FORM.finditer(text, tokens[0].start, tokens[-1].end):
                 name = m.group("after") or m.group("before")
-                if not any(s < m.end() and m.start() < e for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), self.lex.org_canonical.get(key(name), name)))
+                if not taken.overlaps(m.start(), m.end()):
+                    taken.add(spans, (m.start(), m.end(), self.lex.org_canonical.get(key(name), name)))
             # A country owns a figure only as a topic or subject (「UAE は」), never as a place.
             for m in self.lex.country_re.finditer(text, tokens[0].start, tokens[-1].end):
-                if (not any(s < m.end() and m.start() < e for s, e, _ in spans)
+                if (not taken.overlaps(m.start(), m.end())
                         and _script(text, m.start() - 1) != _script(text, m.start())
                         and self.particle.match(text, m.end()) and _COUNTRY_PARTICLE.match(text, m.end())):
-                    spans.append((m.start(), m.end(), self.lex.country_canonical[key(m.group(0))]))
+                    taken.add(spans, (m.start(), m.end(), self.lex.country_canonical[key(m.group(0))]))
         for t in tokens:
-            if t.pos[:3] == _ORG_POS and not any(s < t.end and t.start < e for s, e, _ in spans):
-                spans.append((t.start, t.end, t.surface))
+            if t.pos[:3] == _ORG_POS and not taken.overlaps(t.start, t.end):
+                taken.add(spans, (t.start, t.end, t.surface))
         return sorted(spans)
 
     def _particle(self, text: str, pos: int, start: int | None = None) -> str | None:

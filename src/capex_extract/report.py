@@ -200,9 +200,10 @@ def chart(capex: list[dict[str, Any]], height: int = 300) -> str:
                 for _, label in groups}
     step = _tick(max(float(r["usd_max"]) for r in points) / 4)
     top = step * math.ceil(max(float(r["usd_max"]) for r in points) / step)
-    left, gap, char = 56, 14, 6.6
+    # Text of 12 and 13 units stays legible when a wide chart is scaled to a narrow window.
+    left, gap, char = 60, 14, 8.0
     labels = {id(r): f"{_short(str(r['entity']))}{_fiscal(r)} {_money(r['usd_low'], r['usd_high'])}" for r in points}
-    names = char * 0.9 * max(map(len, labels.values())) + 12
+    names = 6.6 * max(map(len, labels.values())) + 14
     # Bars share about 1,000 units of width; a group is at least as wide as its label.
     n_bars = len(points)
     bar = min(56.0, max(24.0, (1000 - left - gap * len(groups)) / n_bars))
@@ -211,7 +212,7 @@ def chart(capex: list[dict[str, Any]], height: int = 300) -> str:
     y = lambda v: 24 + height * (1 - v / top)  # noqa: E731
     base = y(0)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" viewBox="0 0 {width:.0f} '
-             f'{base + names + 44:.0f}" style="max-width:{width:.0f}px">',
+             f'{base + names + 48:.0f}" style="max-width:{width:.0f}px">',
              '<text x="0" y="12" class="axis">capex, billion US dollars</text>']
     for k in range(round(top / step) + 1):
         v = step * k
@@ -234,15 +235,15 @@ def chart(capex: list[dict[str, Any]], height: int = 300) -> str:
             cx = bx + bar / 2
             parts.append(f'<line class="whisker" x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(float(r["usd_max"])):.1f}" '
                          f'y2="{y(float(r["usd_min"])):.1f}"/>'
-                         f'<text class="name" transform="translate({cx + 3.5:.1f},{base + 6:.1f}) rotate(-90)" '
+                         f'<text class="name" transform="translate({cx + 4:.1f},{base + 6:.1f}) rotate(-90)" '
                          f'text-anchor="end">{html.escape(labels[id(r)])}<title>{tip}</title></text>')
         centre = x + widths[label] / 2
         lines = label.split("/")
-        parts.append(f'<text x="{centre:.1f}" y="{base + names + 14:.1f}" text-anchor="middle" class="period">'
-                     + "".join(f'<tspan x="{centre:.1f}" dy="{13 * (i > 0)}">{html.escape(t)}{"/" * (i < len(lines) - 1)}'
+        parts.append(f'<text x="{centre:.1f}" y="{base + names + 16:.1f}" text-anchor="middle" class="period">'
+                     + "".join(f'<tspan x="{centre:.1f}" dy="{15 * (i > 0)}">{html.escape(t)}{"/" * (i < len(lines) - 1)}'
                                "</tspan>" for i, t in enumerate(lines)) + "</text>")
         x += widths[label] + gap
-        parts.append(f'<line x1="{x - gap / 2:.1f}" x2="{x - gap / 2:.1f}" y1="{base}" y2="{base + names + 34}" class="grid"/>')
+        parts.append(f'<line x1="{x - gap / 2:.1f}" x2="{x - gap / 2:.1f}" y1="{base}" y2="{base + names + 38}" class="grid"/>')
     parts.append(f'<line x1="{left}" x2="{width - 10:.1f}" y1="{base}" y2="{base}" class="baseline"/></svg>')
     legend = "".join(f'<li><span class="swatch" style="background:{c}"></span>{html.escape(e)}</li>'
                      for e, c in colours.items())
@@ -313,7 +314,7 @@ table.capex{border-collapse:collapse;font-size:.85em;width:100%}
 table.capex td,table.capex th{border:1px solid #ddd;padding:2px 6px;vertical-align:top;text-align:left}
 table.capex td.num{white-space:nowrap;text-align:right}table.capex td{overflow-wrap:anywhere}
 tr.conflict{background:#fde2e2}svg.chart{width:100%;height:auto;display:block}
-.axis{font-size:11px;fill:#444}.name{font-size:10px;fill:#222}.period{font-size:11px;font-weight:bold;fill:#222}
+.axis{font-size:12px;fill:#444}.name{font-size:12px;fill:#222}.period{font-size:13px;font-weight:bold;fill:#222}
 .grid{stroke:#e4e4e4}.baseline{stroke:#888}.whisker{stroke:#222;stroke-width:1.5}
 ul.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.2em 1.2em;font-size:.85em}
 .swatch{display:inline-block;width:.9em;height:.9em;margin-right:.35em;vertical-align:-.1em;border-radius:2px}

@@ -271,3 +271,13 @@ def test_a_middle_dot_between_kanji_digits_is_a_decimal_point(whole: int, frac: 
 ])
 def test_a_middle_dot_without_a_scale_after_it_separates_two_numbers(text, expected) -> None:
     assert spans(text) == expected
+
+
+def test_a_run_of_a_million_digits_is_too_large_not_an_error() -> None:
+    # Past Decimal's default exponent limit (10^999999), yet within --max-size.
+    digits = "7" * 1_000_050
+    skipped: list[tuple[int, int]] = []
+    found = find_numbers("予算は" + digits + "億円と3億円", None, skipped)
+    assert [(n.low, n.high) for n in found] == [(300_000_000, 300_000_000)]
+    assert skipped == [(3, 3 + len(digits) + 1)]
+    assert parse_number(digits) is None

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, localcontext
 from typing import NamedTuple
 
 Interval = tuple[Decimal, Decimal]
@@ -175,6 +175,11 @@ def _evaluate(toks: list[_Tok]) -> Interval | None:
     return _value(toks)
 
 
+# Decimal's default exponent limit (10^999999) is passed by a run of a million digits, which
+# fits in --max-size: such a value must compare as too large, not raise Overflow.
+_WIDE = Context(Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def _in_range(value: Interval) -> bool:
     return max(abs(value[0]), abs(value[1])) <= MAX_VALUE
 
@@ -268,10 +273,11 @@ def find_numbers(text: str, glued: re.Pattern[str] | None = None,
     out: list[NumberMatch] = []
     skipped = [] if skipped is None else skipped
     run = _run_glued(glued.pattern) if glued is not None else _RUN
-    for m in run.finditer(text):
-        toks = _tokens(text, m.start(), m.end())
-        if toks:
-            _emit(toks, out, skipped)
+    with localcontext(_WIDE):
+        for m in run.finditer(text):
+            toks = _tokens(text, m.start(), m.end())
+            if toks:
+                _emit(toks, out, skipped)
     return out
 
 
@@ -365,8 +371,9 @@ def parse_number(text: str) -> tuple[int | float, int | float] | None:
     if m:
         negative = m.group(1) in ("-", "マイナス")
         text = text[m.end():]
-    got = _parse_unsigned(text)
-    if got is None or not _in_range(got):
-        return None
+    with localcontext(_WIDE):
+        got = _parse_unsigned(text)
+        if got is None or not _in_range(got):
+            return None
     lo, hi = (-got[1], -got[0]) if negative else got
     return _out(lo), _out(hi)

@@ -30,6 +30,7 @@ from .brackets import Brackets
 from .dates import DateMatch
 from .lexicon import Lexicon, alternation, key, spaced_alternation
 from .quantities import Quantity, skip_spaces
+from .scan import Hits
 from .tokens import Token
 
 _PARENS = re.compile(r"\([^()]*\)")
@@ -275,6 +276,13 @@ class Attributor:
         self.list_intro = re.compile(alternation(list(lex.cues["list_intro"])))
         links = alternation(list(lex.cues["date_link"]))
         self.direct_gap = re.compile(rf"^(?:{links})?(?:{lex.qualifier_prefix_re.pattern})?$")
+        self._org_hits_of: tuple[str, Hits] | None = None
+
+    def _org_hits(self, text: str) -> Hits:
+        """The aliases in the document `text`, scanned once for all its sentences."""
+        if self._org_hits_of is None or self._org_hits_of[0] is not text:
+            self._org_hits_of = (text, self.lex.org_scan.hits(text))
+        return self._org_hits_of[1]
 
     def market_wide(self, text: str, q: Quantity, view: SentenceView) -> bool:
         """「世界のAI関連支出は…6320億ドル」: a whole geography's spending, in the amount's clause."""
@@ -282,7 +290,7 @@ class Attributor:
 
     def may_name(self, text: str, sent: tuple[int, int]) -> bool:
         """Whether a sentence may name an owner, before paying for its tokens."""
-        return bool(self.lex.org_re.search(text, *sent) or _GLOSSED_NAME.search(text, *sent)
+        return bool(self._org_hits(text).search(*sent) or _GLOSSED_NAME.search(text, *sent)
                     or _COMPANY_FORM.search(text, *sent)
                     or self.lex.country_re.search(text, *sent) or self.anaphor.search(text, *sent))
 
@@ -383,11 +391,11 @@ class Attributor:
         # Sudachi sometimes glues a name to what follows (「度(バイドゥ)」 is one token): a
         # match that no same-script letter continues is a whole word too.
         if tokens:
-            for m in self.lex.org_re.finditer(text, tokens[0].start, tokens[-1].end):
-                if (not taken.overlaps(m.start(), m.end())
-                        and _script(text, m.start() - 1) != _script(text, m.start())
-                        and _script(text, m.end()) != _script(text, m.end() - 1)):
-                    taken.add(spans, (m.start(), m.end(), self.lex.org_canonical[key(m.group(0))]))
+            for ms, me in self._org_hits(text).finditer(tokens[0].start, tokens[-1].end):
+                if (not taken.overlaps(ms, me)
+                        and _script(text, ms - 1) != _script(text, ms)
+                        and _script(text, me) != _script(text, me - 1)):
+                    taken.add(spans, (ms, me, self.lex.org_canonical[key(text[ms:me])]))
             for m in _GLOSSED_NAME.finditer(text, tokens[0].start, tokens[-1].end):
                 if not taken.overlaps(m.start(), m.end()):
                     taken.add(spans, (m.start(), m.end(), m.group("latin").strip()))

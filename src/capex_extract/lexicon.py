@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .scan import WordScan
 from .userdict import EMPTY, DictionaryError, UserDictionary
 
 
@@ -48,12 +49,17 @@ def alternation(words: Iterable[str]) -> str:
 _SCRIPT_CHANGE = re.compile(r"(?<=[A-Za-z0-9])(?=[^\x00-\x7f])|(?<=[^\x00-\x7f])(?=[A-Za-z0-9])")
 
 
-def spaced_alternation(words: list[str]) -> str:
-    """Like ``alternation``, but machine translation's space where Latin letters meet
-    Japanese may stand or not: SKハイニックス also matches 「SK ハイニックス」."""
+def spaced_branches(words: Iterable[str]) -> list[tuple[str, str]]:
+    """(word, its regex) longest first, where machine translation's space where Latin
+    letters meet Japanese may stand or not: SKハイニックス also matches 「SK ハイニックス」."""
     unique = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "|".join(r"\s?".join(re.escape(part).replace(r"\ ", r"\s?") for part in _SCRIPT_CHANGE.split(w))
-                    for w in unique)
+    return [(w, r"\s?".join(re.escape(part).replace(r"\ ", r"\s?") for part in _SCRIPT_CHANGE.split(w)))
+            for w in unique]
+
+
+def spaced_alternation(words: list[str]) -> str:
+    """Like ``alternation``, with the spaces of ``spaced_branches``."""
+    return "|".join(branch for _, branch in spaced_branches(words))
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class Lexicon:
     country_canonical: dict[str, str]
     country_re: re.Pattern[str]
     org_keys: tuple[str, ...]  # the alias keys, sorted: which text could still become a name
-    org_re: re.Pattern[str]
+    org_scan: WordScan  # the aliases, found in one scan of a document
     chip_canonical: dict[str, str]
     chip_vendor: dict[str, str]
     chip_h100e: dict[str, tuple[float, str]]  # alias key → (dense FP16/BF16 relative to H100, source)
@@ -169,7 +175,7 @@ def load(data_dir: Path = DATA_DIR, user: UserDictionary = EMPTY) -> Lexicon:
         org_canonical=org_canonical,
         country_canonical={key(r["alias"]): r["canonical"] for r in countries},
         country_re=re.compile(spaced_alternation(words(countries, "alias"))),
-        org_re=re.compile(spaced_alternation(words(orgs, "alias")), re.IGNORECASE),
+        org_scan=WordScan(spaced_branches(words(orgs, "alias"))),
         org_keys=tuple(sorted(org_canonical)),
         chip_canonical=chip_canonical,
         chip_vendor={r["canonical"]: r["vendor"] for r in chips},

@@ -33,6 +33,7 @@ def test_a_column_is_the_array_pa_array_builds_and_reads_back_the_same(case):
     assert built.type == type_ and built.null_count == expected.null_count
     assert built.equals(expected)
     assert values(built) == expected.to_pylist() == items
+    assert values(pa.chunked_array([built, built], type=type_)) == items + items
 
 
 def test_japanese_text_and_empty_strings_keep_their_bytes():
@@ -49,12 +50,12 @@ def test_a_non_string_in_a_string_column_is_refused():
         raise AssertionError("an int was taken as text")
 
 
-def test_writing_a_run_imports_no_pandas(tmp_path):
+def test_writing_a_run_imports_neither_pandas_nor_arrow_compute(tmp_path):
     (tmp_path / "a.txt").write_text("同社は2025年5月、新しいデータセンターに300億円を投じると発表した。", encoding="utf-8")
     code = ("import sys\nfrom capex_extract.cli import app\n"
             f"sys.argv = ['capex', 'extract', {str(tmp_path / 'a.txt')!r}, '-o', {str(tmp_path / 'out')!r}, '-j', '1', '-q']\n"
             "try:\n    app()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "print('pandas' in sys.modules)\n")
+            "print('pandas' in sys.modules, 'pyarrow.compute' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.stdout.strip() == "False", done.stderr
+    assert done.stdout.strip() == "False False", done.stderr
     assert (tmp_path / "out" / "amounts.csv").is_file()

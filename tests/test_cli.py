@@ -11,15 +11,12 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import plain_env
+from helpers import console_script, plain_env
 
-CAPEX = Path(sys.executable).with_name("capex")
-if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
-    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
+CAPEX = console_script()
 
 TABLES = ("amounts", "gpu_counts", "dates", "capacities", "documents", "capex", "gpu_fleet", "capacity", "errors")
 SPAN_TABLES = ("amounts", "gpu_counts", "dates")

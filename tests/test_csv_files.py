@@ -21,12 +21,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from capex_extract.cells import FORMULA_START, escape_cell, unescape_cell
-from helpers import plain_env
+from helpers import console_script, plain_env
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
-    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
 
 # A file name, a JSON id, a title and a url that a spreadsheet would run as formulas, and a
 # user dictionary name that would too.

@@ -14,9 +14,9 @@ from pathlib import Path
 import distributed
 import pyarrow.parquet as pq
 import pytest
-from helpers import plain_env
+from helpers import console_script, plain_env
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 
 # Written for these tests: short items in the shapes business news uses.
 TEMPLATES = [

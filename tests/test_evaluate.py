@@ -12,13 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import console_script
 
 from capex_extract.evaluate import attributes, commitments, names, year_of
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
-    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
 
 ARTICLES = {
     "k1.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる。同社はGPUを5000基導入する計画だ。受電容量は約50MWとなる。\n"

@@ -6,19 +6,18 @@ import csv
 import datetime as dt
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import plain_env
+from helpers import console_script, plain_env
 
 import capex_extract
 from capex_extract import store
 from capex_extract.frames import TablesNotFound
 from capex_extract.writers import SCHEMAS
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 
 ARTICLES = {
     "2025-05-20_fujitsu.txt": "富士通は2025年度に半導体工場の増設へ2400億円を投じる計画だ。\n"

@@ -7,19 +7,17 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from helpers import plain_env
+from helpers import console_script, no_dac_override, plain_env, strace
 
 from capex_extract.pipeline import extract
 from capex_extract.readers import SourceDoc, iter_sources
 from capex_extract.rows import InputError
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 ARTICLE = "同社は2025年5月、新しいデータセンターに300億円を投じると発表した。"
 
 
@@ -245,22 +243,17 @@ def test_options_that_cannot_hold_are_usage_errors(tmp_path, args, says):
 
 
 def _strace() -> str | None:
-    path = shutil.which("strace")
-    if path is None or subprocess.run([path, "-qq", "-e", "trace=none", "true"], capture_output=True).returncode:
-        if os.environ.get("CI") == "true":
-            pytest.fail("strace is needed under CI=true (make test installs it)")
-        return None
+    path = strace()
+    if path is None and os.environ.get("CI") == "true":
+        pytest.fail("strace is needed under CI=true (make test installs it)")
     return path
 
 
 def _without_root_powers() -> tuple[str, ...]:
-    """A prefix under which even root meets file permissions."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
+    prefix = no_dac_override()
+    if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be tested")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+    return prefix
 
 
 def _read_only_folder(tmp_path: Path) -> tuple[Path, tuple[str, ...]]:

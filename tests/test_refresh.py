@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import plain_env
+from helpers import console_script, no_dac_override, plain_env, strace
 
 import capex_extract
 from capex_extract import store
 from capex_extract.rows import InputError
 from capex_extract.writers import SCHEMAS, to_arrow, write_table_files
 
-CAPEX = Path(sys.executable).with_name("capex")
+CAPEX = console_script()
 TABLES = tuple(SCHEMAS)
 FACTS = ("amounts", "gpu_counts", "dates")
 
@@ -274,14 +274,6 @@ def test_a_committed_publish_interrupted_midway_is_finished_by_the_next_run(tmp_
     assert rows(out, "errors") == [{"path": "x.txt", "line": "", "reason": "empty file", "level": "error"}]
 
 
-def _strace() -> str | None:
-    """strace, when it is installed and may trace here (a container can forbid ptrace)."""
-    path = shutil.which("strace")
-    if path is None or subprocess.run([path, "-qq", "-e", "trace=none", "true"], capture_output=True).returncode:
-        return None
-    return path
-
-
 def _state(out: Path) -> dict[str, list]:
     """Every table as its CSV rows and its Parquet row count, which must agree."""
     tables = {}
@@ -293,8 +285,8 @@ def _state(out: Path) -> dict[str, list]:
 
 
 def test_readers_never_see_a_half_published_state(tmp_path: Path):
-    strace = _strace()
-    if strace is None:
+    tracer = strace()
+    if tracer is None:
         if os.environ.get("CI") == "true":
             pytest.fail("strace is needed under CI=true (make test installs it)")
         pytest.skip("strace is not installed or may not trace here (make test installs it)")
@@ -319,7 +311,7 @@ def test_readers_never_see_a_half_published_state(tmp_path: Path):
         out = tmp_path / f"out{n}"
         shutil.copytree(template, out)
         killed = capex("extract", corpus, "-o", out, "-j", "1", "-q", cwd=tmp_path,
-                       prefix=(strace, "-f", "-qq", "-o", os.devnull, "-e", "trace=rename",
+                       prefix=(tracer, "-f", "-qq", "-o", os.devnull, "-e", "trace=rename",
                                "-e", f"inject=rename:signal=KILL:when={n}"))
         assert killed.returncode == (0 if n > last else -signal.SIGKILL), (n, err(killed))
         command, *args = readers[n % len(readers)]
@@ -405,16 +397,8 @@ def test_two_runs_at_once_both_finish_and_agree(corpus: Path, tmp_path: Path):
 # Bad input: one clear error each, and the rest goes on
 
 
-def _no_dac_override() -> tuple[str, ...] | None:
-    """A prefix under which even root meets file permissions, or None when there is none."""
-    if os.geteuid() != 0:
-        return ()
-    setpriv = shutil.which("setpriv")
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search") if setpriv else None
-
-
 def test_every_kind_of_bad_input_is_one_error_and_the_good_article_is_read(tmp_path: Path):
-    prefix = _no_dac_override()
+    prefix = no_dac_override()
     if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be tested")
     src = tmp_path / "in"
@@ -627,7 +611,7 @@ def test_an_emptied_root_removes_nothing_says_why_and_exits_1(tmp_path: Path):
 
 
 def test_an_unreadable_root_removes_nothing(tmp_path: Path):
-    prefix = _no_dac_override()
+    prefix = no_dac_override()
     if prefix is None:
         pytest.skip("running as root without setpriv: permissions cannot be tested")
     news = make_corpus(tmp_path / "news", 2)

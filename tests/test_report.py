@@ -9,16 +9,13 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from helpers import console_script
 
 from capex_extract.report import Span, chart, highlight, series_colours
 
-CAPEX = Path(sys.executable).with_name("capex")
-if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
-    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
+CAPEX = console_script()
 
 ARTICLES = {
     "2025-02-10_kddi.txt": "KDDIは2025年度に大阪のAIデータセンターへ1500億円を投じる計画だ。\n"

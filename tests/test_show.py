@@ -7,18 +7,15 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import termios
-from pathlib import Path
 
 import pytest
+from helpers import console_script
 from rich.cells import cell_len
 
 from capex_extract.views import capex_total, human
 
-CAPEX = Path(sys.executable).with_name("capex")
-if not CAPEX.exists():  # pragma: no cover - depends on how the package was installed
-    pytest.skip(f"console script not found next to the interpreter: {CAPEX}", allow_module_level=True)
+CAPEX = console_script()
 
 ARTICLES = {
     "2025-05-12_softbank.txt": "ソフトバンクグループは2025年度、国内のAIデータセンター建設に1.5兆円を投じる計画だ。"
